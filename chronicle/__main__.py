@@ -1,0 +1,3 @@
+from chronicle.cli import main
+
+raise SystemExit(main())
