@@ -19,7 +19,7 @@ from chronicle.diagnostics import ContentError
 #: and returns an exit code. Imported lazily so `chronicle build` never loads the gazetteer.
 COMMANDS = {
     "build": "chronicle.build:build_command",
-    "check": "chronicle.build:check_command",
+    "check": "chronicle.validate:check_command",
     "init": "chronicle.init:init_command",
     "schema": "chronicle.schema:schema_command",
     "extract": "chronicle.extract.command:extract_command",
