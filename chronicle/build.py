@@ -1,0 +1,239 @@
+"""`chronicle build`: load, link, plan, render what changed, then write it all at once.
+
+One code path serves a cold build, a cached rebuild and a watch-mode update: every page
+gets a key hashed from what it reads (its entries, the templates, the configuration),
+pages whose key matches the last build are not rendered again, and the rest are rendered
+before anything is written. Rendering many pages is spread over forked workers, which
+inherit the loaded chronology and compiled templates instead of loading them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chronicle import write
+from chronicle.diagnostics import ContentError, Diagnostic, error
+from chronicle.link import link
+from chronicle.model import Chronology
+from chronicle.pages import Fingerprints, Page, plan, static_pages
+from chronicle.render import render_page
+from chronicle.render.templates import (
+    make_environment,
+    template_dirs,
+    templates_digest,
+    theme_dir,
+)
+
+PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
+IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
+IN_PLACE_MIN = 64
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and for tests of incremental rebuilds."""
+
+    out: Path
+    pages: dict[str, int]
+    events: int
+    warnings: list[Diagnostic]
+    seconds: float
+    rendered: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+
+def build(root: Path, out: Path | None = None, *, drafts: bool | None = None,
+          strict: bool = False, changed: Iterable[Path] | None = None) -> BuildReport:
+    """Build the site of the chronology in `root` into `out` (default: its output_dir).
+
+    Raises ContentError, writing nothing, on any content error (or warning when strict).
+    `changed` (the paths a watcher saw) is only a hint: keys decide what is re-rendered,
+    so a missed or extra path can never leave a stale page.
+    """
+    started = time.perf_counter()
+    root = Path(root)
+    chronology, diagnostics = _load(root, drafts)
+    if any(d.is_error for d in diagnostics) or (strict and diagnostics):
+        raise ContentError(diagnostics)
+    config = chronology.config
+    out = Path(out) if out is not None else root / config.output_dir
+    linked = link(chronology)
+    theme = theme_dir(root, config.theme)
+    folders = template_dirs(root, theme)
+    env = make_environment(folders)
+    pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
+        root / "static")
+    _check_urls(pages)
+    keys = _page_keys(pages, Fingerprints(linked), templates_digest(folders), repr(config))
+
+    previous = write.read_manifest(root, out)
+    stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
+    removed = set(previous) - set(keys)
+    rendered: set[str] = set()
+    if stale or removed or not out.is_dir():
+        small = len(stale) + len(removed) <= max(IN_PLACE_MIN, IN_PLACE_MAX_SHARE * len(pages))
+        if previous and small:
+            outputs = {p.url: render_page(env, p, config) for p in stale}
+            write.write_in_place(out, outputs, removed)
+            rendered = set(outputs)
+        else:
+            rendered = _build_staged(pages, stale, out, env, config)
+        write.write_manifest(root, out, keys)
+    return BuildReport(
+        out=out,
+        pages=dict(sorted(Counter(p.kind for p in pages).items())),
+        events=len(chronology.events),
+        warnings=[d for d in diagnostics if not d.is_error],
+        seconds=time.perf_counter() - started,
+        rendered=rendered,
+        removed=removed,
+    )
+
+
+def _load(root: Path, drafts: bool | None) -> tuple[Chronology, list[Diagnostic]]:
+    """The checked chronology (drafts already left out when asked) and its diagnostics."""
+    from chronicle.validate import load_checked
+
+    chronology, diagnostics = load_checked(root, drafts=drafts)
+    return chronology, list(diagnostics)
+
+
+def _check_urls(pages: list[Page]) -> None:
+    """Every URL stays inside the site and is written once (ids are slugs already; this is
+    the last guard before anything touches the disk)."""
+    problems = []
+    seen: set[str] = set()
+    for page in pages:
+        if not _safe_url(page.url):
+            problems.append(error(None, "url.unsafe", f"page URL '{page.url}' is not a safe path",
+                                  "use ids made of lowercase letters, digits and '-'"))
+        if page.url in seen:
+            problems.append(error(None, "url.collision", f"two pages would write '{page.url}'",
+                                  "rename one of the entries (ids are file names)"))
+        seen.add(page.url)
+    if problems:
+        raise ContentError(problems)
+
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._~-]*$")
+_DOT_FILES = {".nojekyll", ".well-known"}
+
+
+def _safe_url(url: str) -> bool:
+    return all((_SEGMENT.match(part) or part in _DOT_FILES) and part != ".." for part in
+               url.split("/"))
+
+
+def _page_keys(pages: list[Page], fingerprint: Fingerprints, templates: str,
+               config: str) -> dict[str, str]:
+    """Each page's cache key: a hash of its URL, template, configuration and every input
+    it reads. Equal keys mean equal bytes, so a matching page is not rendered again."""
+    shared = hashlib.blake2b(config.encode(), digest_size=16).digest()
+    template_part = bytes.fromhex(templates)
+    keys = {}
+    for page in pages:
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(page.url.encode() + b"\0" + (page.template or "").encode() + b"\0")
+        digest.update(shared)
+        if page.template is not None:
+            digest.update(template_part)
+        for dep in page.deps:
+            digest.update(fingerprint(dep))
+        keys[page.url] = digest.hexdigest()
+    return keys
+
+
+def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config) -> set[str]:
+    """Write a whole new site beside `out` and swap it in; on any failure remove it."""
+    staging = write.staging_dir(out)
+    try:
+        stale_urls = {p.url for p in stale}
+        unchanged = [p.url for p in pages if p.url not in stale_urls]
+        missing = set(write.link_unchanged(out, staging, unchanged)) if out.is_dir() else set(
+            unchanged)
+        todo = [p for p in pages if p.url in stale_urls or p.url in missing]
+        _render_all(todo, staging, env, config)
+        write.swap_in(staging, out)
+    except BaseException:
+        write.discard(staging)
+        raise
+    return {p.url for p in todo}
+
+
+# -- rendering, serial or on every core ----------------------------------------------------
+
+_JOB: tuple | None = None  # (pages, staging, env, config), inherited by forked workers
+
+
+def _render_all(pages: list[Page], staging: Path, env, config) -> None:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(pages) < PARALLEL_MIN_PAGES or workers < 2 or sys.platform == "win32":
+        _render_range(pages, staging, env, config, 0, len(pages))
+        return
+    import multiprocessing
+
+    global _JOB
+    _JOB = (pages, staging, env, config)
+    try:
+        batch = max(50, len(pages) // (workers * 8))
+        ranges = [(i, min(i + batch, len(pages))) for i in range(0, len(pages), batch)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for _ in pool.imap_unordered(_render_batch, ranges):
+                pass
+    finally:
+        _JOB = None
+
+
+def _render_batch(bounds: tuple[int, int]) -> None:
+    pages, staging, env, config = _JOB
+    _render_range(pages, staging, env, config, *bounds)
+
+
+def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> None:
+    made: set[Path] = set()
+    for page in pages[start:stop]:
+        target = staging / page.url
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(render_page(env, page, config))
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def build_command(root: Path, out: Path | None, drafts: bool | None, strict: bool,
+                  watch: bool, quiet: bool) -> int:
+    """`chronicle build`: build once and print a Hugo-like summary, or keep rebuilding."""
+    if watch:
+        from chronicle.watch import watch_and_rebuild
+
+        return watch_and_rebuild(root, out, drafts) or 0
+    report = build(root, out, drafts=drafts, strict=strict)
+    for diagnostic in report.warnings:
+        print(diagnostic.format(), file=sys.stderr)
+    if not quiet:
+        print(summary(report))
+    return 0
+
+
+def summary(report: BuildReport) -> str:
+    width = max(len(kind) for kind in report.pages) if report.pages else 5
+    lines = [f"  {kind:<{width}}  {count:>7,}" for kind, count in report.pages.items()]
+    total = sum(report.pages.values())
+    return "\n".join([
+        f"Built {report.out}",
+        *lines,
+        f"  {'pages':<{width}}  {total:>7,}  ({len(report.rendered):,} rendered, "
+        f"{total - len(report.rendered):,} unchanged)",
+        f"  {'events':<{width}}  {report.events:>7,}",
+        f"  {'warnings':<{width}}  {len(report.warnings):>7,}",
+        f"Total in {report.seconds * 1000:.0f} ms",
+    ])

@@ -1,0 +1,364 @@
+"""Plan the site: every output file as a `Page` that knows what it reads.
+
+A page's `deps` name the inputs its output depends on ("event:<id>", "actor:<id>",
+"actor-events:<id>", or "=<literal>" for derived values such as totals); the build hashes
+those into the page's cache key, so a cold build, a cached rebuild and a watch-mode update
+decide what to render the same way. Contexts are built lazily (a page that is cached never
+builds one) and hold only what the page shows, never the whole chronology.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from chronicle.link import Linked, Totals
+from chronicle.model import Event
+from chronicle.render import exports
+from chronicle.render.templates import atom_date
+from chronicle.render.urls import entity_url, list_url, year_url
+
+INDEX_EVENTS = 100  # the newest events shown on the home page; older ones live on year pages
+YEAR_PAGE_EVENTS = 500
+ENTITY_PAGE_EVENTS = 200
+LIST_PAGE_ENTITIES = 500
+FEED_EVENTS = 50
+CO_ACTORS_SHOWN = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file. `build` returns the template context, or the bytes themselves
+    when `template` is None (exports, static files)."""
+
+    url: str
+    kind: str
+    template: str | None
+    build: Callable[[], dict | bytes]
+    deps: tuple[str, ...]
+
+
+def plan(linked: Linked) -> list[Page]:
+    """Every page the chronology makes, in a stable order (sorted by URL at the end)."""
+    pages: list[Page] = []
+    pages += _home_pages(linked)
+    pages += _year_pages(linked)
+    pages += _event_pages(linked)
+    pages += _actor_pages(linked)
+    pages += _place_pages(linked)
+    pages += _feeds_and_exports(linked)
+    if linked.config.site_url:
+        pages.append(_sitemap(pages))
+    pages.sort(key=lambda p: p.url)
+    return pages
+
+
+def static_pages(folder: Path, prefix: str = "") -> list[Page]:
+    """Files copied as they are: the theme's `static/` (under "static/") or a chronology's
+    own `static/` (at the site root, for CNAME and the like). Keyed by their bytes."""
+    if not folder.is_dir():
+        return []
+    pages = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        url = prefix + path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        pages.append(Page(url, "static", None, partial(bytes, data), (f"={digest}",)))
+    return pages
+
+
+# -- dependency fingerprints ---------------------------------------------------------------
+
+class Fingerprints:
+    """The hash of each input a page may name in `deps`, computed on first use."""
+
+    def __init__(self, linked: Linked):
+        self._linked = linked
+        self._cache: dict[str, bytes] = {}
+
+    def __call__(self, dep: str) -> bytes:
+        found = self._cache.get(dep)
+        if found is None:
+            found = self._cache[dep] = self._compute(dep)
+        return found
+
+    def _compute(self, dep: str) -> bytes:
+        if dep.startswith("="):
+            return _hash(dep.encode())
+        kind, _, key = dep.partition(":")
+        linked = self._linked
+        if kind == "event":
+            return _hash(repr(linked.events[linked.event_index[key]]).encode())
+        if kind == "actor":
+            return _hash(repr(linked.actors.get(key)).encode())
+        if kind == "place":
+            return _hash(repr(linked.places.get(key)).encode())
+        if kind == "events":
+            return _hash(b"".join(self(f"event:{e.id}") for e in linked.events))
+        if kind == "actors":
+            return _hash(b"".join(self(f"actor:{a}") for a in sorted(linked.actors)))
+        if kind == "places":
+            return _hash(b"".join(self(f"place:{p}") for p in sorted(linked.places)))
+        raise KeyError(f"unknown dependency {dep!r}")
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _event_deps(events: Iterable[Event]) -> tuple[str, ...]:
+    return tuple(f"event:{e.id}" for e in events)
+
+
+# -- the timeline: home and year pages -----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup:
+    label: str
+    anchor: str
+    totals: Totals
+    events: list[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: int
+    label: str
+    totals: Totals
+    months: list[MonthGroup]
+
+
+def _year_label(year: int) -> str:
+    return f"{-year} BCE" if year < 0 else str(year)
+
+
+def _month_groups(linked: Linked, year, chosen: set[int] | None) -> list[MonthGroup]:
+    """The months of `year` holding events in `chosen` (all when None), with full totals."""
+    from chronicle.model import MONTH_NAMES
+
+    groups = []
+    for month in year.months:
+        events = [linked.events[i] for i in month.events if chosen is None or i in chosen]
+        if not events:
+            continue
+        label = (f"{MONTH_NAMES[month.month]} {_year_label(year.year)}" if month.month
+                 else f"{_year_label(year.year)}, month not known")
+        anchor = f"m{month.month:02d}" if month.month else "year"
+        groups.append(MonthGroup(label, anchor, month.totals, events))
+    return groups
+
+
+def _year_summaries(linked: Linked) -> list[tuple[int, str, Totals]]:
+    return [(y.year, _year_label(y.year), y.totals) for y in linked.years]
+
+
+def _home_pages(linked: Linked) -> list[Page]:
+    recent = list(range(max(0, len(linked.events) - INDEX_EVENTS), len(linked.events)))
+    chosen = set(recent)
+    first_year = linked.events[recent[0]].date.year if recent else None
+    years_shown = [y for y in linked.years if first_year is not None and y.year >= first_year]
+    summaries = _year_summaries(linked)
+
+    def context() -> dict:
+        groups = [YearGroup(y.year, _year_label(y.year), y.totals,
+                            _month_groups(linked, y, chosen)) for y in reversed(years_shown)]
+        return {"title": linked.config.title, "groups": groups, "years": summaries,
+                "totals": linked.totals, "shown": len(recent)}
+
+    deps = (*_event_deps(linked.events[i] for i in recent),
+            f"={summaries!r}", f"={linked.totals!r}")
+    return [
+        Page("index.html", "home", "index.html", context, deps),
+        Page("404.html", "home", "404.html", dict, ()),
+        Page(".nojekyll", "static", None, bytes, ()),
+    ]
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _pager(make_url: Callable[[int], str], number: int, count: int) -> dict:
+    return {"number": number, "count": count,
+            "previous": make_url(number - 1) if number > 1 else None,
+            "next": make_url(number + 1) if number < count else None,
+            "pages": [(n, make_url(n)) for n in range(1, count + 1)] if count > 1 else []}
+
+
+def _year_pages(linked: Linked) -> list[Page]:
+    pages = []
+    years = [y.year for y in linked.years]
+    for position, year in enumerate(linked.years):
+        slices = _chunks(year.events, YEAR_PAGE_EVENTS)
+        neighbours = (years[position - 1] if position else None,
+                      years[position + 1] if position + 1 < len(years) else None)
+        for number, chunk in enumerate(slices, 1):
+            pager = _pager(partial(year_url, year.year), number, len(slices))
+            context = partial(_year_context, linked, year, set(chunk), pager, neighbours)
+            deps = (*_event_deps(linked.events[i] for i in chunk),
+                    f"={year.totals!r}{neighbours!r}{len(slices)}")
+            pages.append(Page(year_url(year.year, number), "year", "year.html", context, deps))
+    return pages
+
+
+def _year_context(linked, year, chosen, pager, neighbours) -> dict:
+    previous, following = neighbours
+    return {
+        "title": _year_label(year.year),
+        "year": YearGroup(year.year, _year_label(year.year), year.totals,
+                          _month_groups(linked, year, chosen)),
+        "previous_year": (previous, _year_label(previous)) if previous is not None else None,
+        "next_year": (following, _year_label(following)) if following is not None else None,
+        "pager": pager,
+    }
+
+
+# -- event pages ---------------------------------------------------------------------------
+
+def _event_pages(linked: Linked) -> list[Page]:
+    pages = []
+    for index, event in enumerate(linked.events):
+        related = linked.related(index)
+        previous, following = linked.previous(index), linked.next(index)
+        deps = (
+            f"event:{event.id}",
+            *(f"actor:{ref.actor}" for ref in event.actors),
+            *(f"place:{p}" for p in event.places),
+            *_event_deps(e for e in (previous, following) if e is not None),
+            *_event_deps(related),
+        )
+        context = partial(_event_context, linked, event, previous, following, related)
+        pages.append(Page(entity_url("events", event.id), "event", "event.html", context, deps))
+    return pages
+
+
+def _event_context(linked, event, previous, following, related) -> dict:
+    return {
+        "title": event.title,
+        "event": event,
+        "actors": [(linked.actors[r.actor], r.role.value) for r in event.actors
+                   if r.actor in linked.actors],
+        "places": [linked.places[p] for p in event.places if p in linked.places],
+        "side_names": {s.actor: linked.actors[s.actor].name for s in event.casualties.by_side
+                       if s.actor in linked.actors},
+        "previous": previous,
+        "next": following,
+        "related": related,
+    }
+
+
+# -- actors and places ---------------------------------------------------------------------
+
+def _entity_pages(linked: Linked, kind: str, entities: dict, events_of: dict, totals_of: dict,
+                  extra: Callable, extra_deps: Callable) -> list[Page]:
+    pages = []
+    empty = Totals()
+    for entity_id in sorted(entities):
+        entity = entities[entity_id]
+        indices = events_of.get(entity_id, [])
+        slices = _chunks(indices, ENTITY_PAGE_EVENTS)
+        totals = totals_of.get(entity_id, empty)
+        for number, chunk in enumerate(slices, 1):
+            pager = _pager(partial(entity_url, kind, entity_id), number, len(slices))
+            context = partial(_entity_context, linked, kind, entity, chunk, totals, pager, extra)
+            deps = (
+                f"{kind[:-1]}:{entity_id}",
+                f"={totals!r}{len(slices)}",
+                *_event_deps(linked.events[i] for i in chunk),
+                *extra_deps(entity_id),
+            )
+            template = f"{kind[:-1]}.html"
+            pages.append(Page(entity_url(kind, entity_id, number), kind[:-1], template,
+                              context, deps))
+    pages += _entity_list_pages(linked, kind, entities, totals_of)
+    return pages
+
+
+def _entity_context(linked, kind, entity, chunk, totals, pager, extra) -> dict:
+    events = [linked.events[i] for i in chunk]
+    context = {"title": entity.name, kind[:-1]: entity, "events": events, "totals": totals,
+               "pager": pager}
+    context.update(extra(entity.id))
+    return context
+
+
+def _entity_list_pages(linked, kind, entities, totals_of) -> list[Page]:
+    empty = Totals()
+    rows = sorted(entities.values(), key=lambda e: (e.name.casefold(), e.id))
+    slices = _chunks(rows, LIST_PAGE_ENTITIES)
+    pages = []
+    for number, chunk in enumerate(slices, 1):
+        listed = [(entity, totals_of.get(entity.id, empty)) for entity in chunk]
+        pager = _pager(partial(list_url, kind), number, len(slices))
+        context = partial(dict, title=kind.capitalize(), entries=listed, pager=pager)
+        deps = (*(f"{kind[:-1]}:{e.id}" for e in chunk),
+                f"={[t for _, t in listed]!r}{len(slices)}")
+        pages.append(Page(list_url(kind, number), kind, f"{kind}.html", context, deps))
+    return pages
+
+
+def _actor_pages(linked: Linked) -> list[Page]:
+    def extra(actor_id: str) -> dict:
+        return {
+            "co_actors": [(linked.actors[a], n) for a, n in
+                          linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]],
+            "affiliated_with": [linked.actors[a] for a in linked.affiliated_with.get(actor_id, [])],
+            "affiliates": [linked.actors[a] for a in linked.affiliates.get(actor_id, [])],
+        }
+
+    def extra_deps(actor_id: str) -> tuple[str, ...]:
+        co = linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]
+        named = [a for a, _ in co] + linked.affiliated_with.get(actor_id, []) + \
+            linked.affiliates.get(actor_id, [])
+        return (*(f"actor:{a}" for a in named), f"={co!r}")
+
+    return _entity_pages(linked, "actors", linked.actors, linked.actor_events,
+                         linked.actor_totals, extra, extra_deps)
+
+
+def _place_pages(linked: Linked) -> list[Page]:
+    def extra(place_id: str) -> dict:
+        return {"nearby": [(linked.places[p], km) for p, km in linked.nearby.get(place_id, [])]}
+
+    def extra_deps(place_id: str) -> tuple[str, ...]:
+        near = linked.nearby.get(place_id, [])
+        return (*(f"place:{p}" for p, _ in near), f"={near!r}")
+
+    return _entity_pages(linked, "places", linked.places, linked.place_events,
+                         linked.place_totals, extra, extra_deps)
+
+
+# -- feed, exports, sitemap ----------------------------------------------------------------
+
+def _feeds_and_exports(linked: Linked) -> list[Page]:
+    everything = ("events", "actors", "places")
+    latest = list(reversed(linked.events[-FEED_EVENTS:]))
+
+    def feed() -> dict:
+        return {"title": linked.config.title, "entries": latest, "updated": _updated(latest)}
+
+    return [
+        Page("feed.xml", "feed", "feed.xml", feed, _event_deps(latest)),
+        Page("data/events.json", "data", None, partial(exports.events_json, linked), everything),
+        Page("data/events.csv", "data", None, partial(exports.events_csv, linked), everything),
+        Page("data/events.geojson", "data", None, partial(exports.events_geojson, linked),
+             everything),
+        Page("data/timeline.json", "data", None, partial(exports.timeline_json, linked),
+             everything),
+    ]
+
+
+def _updated(events: list[Event]) -> str:
+    """The newest date among the feed's events and their sources: content, never the clock."""
+    dates = [e.date for e in events] + [s.published for e in events for s in e.sources
+                                         if s.published]
+    return atom_date(max(dates)) if dates else "1970-01-01T00:00:00Z"
+
+
+def _sitemap(pages: list[Page]) -> Page:
+    urls = sorted(p.url for p in pages if p.url.endswith(".html") and p.url != "404.html")
+    digest = hashlib.blake2b("\n".join(urls).encode(), digest_size=16).hexdigest()
+    return Page("sitemap.xml", "feed", "sitemap.xml", partial(dict, urls=urls), (f"={digest}",))

@@ -1,0 +1,111 @@
+"""The one Jinja environment: the chronology's own `templates/` first, then the theme's.
+
+Compiled templates are kept for the whole build (and inherited by forked render workers),
+so a page costs one template call. Autoescape is always on and undefined names are errors,
+so a typo in a template fails the build instead of printing an empty string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+
+from chronicle import __version__
+from chronicle.cli import ChronicleError
+from chronicle.render.markdown import render_markdown
+from chronicle.render.urls import absolute, entity_url, relative, year_url
+
+_CHECKOUT_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
+_INSTALLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+class ThemeError(ChronicleError):
+    """A theme or template that cannot be found or compiled; the message names the folders."""
+
+
+def theme_dir(root: Path, name: str) -> Path:
+    """A chronology's own `themes/<name>`, else the theme shipped with Chronicle (inside the
+    installed package, or at the top of a checkout)."""
+    searched = [Path(root) / "themes" / name, _INSTALLED_THEMES / name, _CHECKOUT_THEMES / name]
+    for folder in searched:
+        if (folder / "templates").is_dir():
+            return folder
+    raise ThemeError(
+        f"theme '{name}' not found; searched: " + ", ".join(str(f) for f in searched)
+    )
+
+
+def template_dirs(root: Path, theme: Path) -> list[Path]:
+    own = Path(root) / "templates"
+    return ([own] if own.is_dir() else []) + [theme / "templates"]
+
+
+def templates_digest(folders: list[Path]) -> str:
+    """A hash of every template file, so any template edit invalidates the pages it renders."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@jinja2.pass_context
+def _href(context, target: str) -> str:
+    return relative(context["page_url"], target)
+
+
+@jinja2.pass_context
+def _url(context, kind: str, entity_id: str | int, page: int = 1) -> str:
+    """`url('actors', 'minusma')`: the relative link to an entity's page from this page."""
+    if kind == "years":
+        return relative(context["page_url"], year_url(int(entity_id), page))
+    return relative(context["page_url"], entity_url(kind, str(entity_id), page))
+
+
+def atom_date(date) -> str:
+    """RFC 3339 at the start of a fuzzy date; Atom cannot say BCE, so those read as year 1."""
+    year, month, day = date.earliest_key()
+    return f"{max(year, 1):04d}-{month:02d}-{day:02d}T00:00:00Z"
+
+
+def _figure(figure) -> str:
+    return figure.format() if figure is not None else ""
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+def make_environment(folders: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.globals["href"] = _href
+    env.globals["url"] = _url
+    env.filters["markdown"] = render_markdown
+    env.filters["figure"] = _figure
+    env.filters["number"] = _number
+    env.filters["atom_date"] = atom_date
+    env.globals["absolute"] = absolute
+    return env
+
+
+def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """A compiled template, or a ThemeError naming the template and every folder searched."""
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        folders = ", ".join(env.loader.searchpath)
+        raise ThemeError(f"template '{exc.name}' not found; searched: {folders}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ThemeError(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None

@@ -1,0 +1,148 @@
+"""The only module that touches the output folder.
+
+Two ways to put rendered pages in place, both leaving no half-written site behind:
+- staged: a fresh folder beside the output gets every file (unchanged ones hard-linked from
+  the old site, which costs no copy), then the two folders swap by rename;
+- in place: when only a few pages changed, each is written to a temporary file and renamed
+  over the old one, so every file is whole at every moment.
+Ctrl-C is held back while files move and taken when they are all in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+CACHE_DIR = ".chronicle-cache"
+MANIFEST = "manifest.json"
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so moving files is never cut off half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def write_file(base: Path, url: str, data: bytes) -> None:
+    target = base / url
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def staging_dir(out: Path) -> Path:
+    """An empty folder beside `out` (same file system, so the swap is a rename)."""
+    staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def link_unchanged(old: Path, staging: Path, urls: Iterable[str]) -> list[str]:
+    """Carry unchanged files over by hard link (a copy where links fail); returns the
+    URLs missing from the old site, which must be rendered after all."""
+    missing = []
+    made: set[Path] = set()
+    for url in urls:
+        source, target = old / url, staging / url
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            missing.append(url)
+        except OSError:
+            try:
+                shutil.copyfile(source, target)
+            except FileNotFoundError:
+                missing.append(url)
+    return missing
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames; the old site is removed afterwards."""
+    with interrupts_deferred():
+        retired = None
+        if out.exists():
+            retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+            if retired.exists():
+                shutil.rmtree(retired)
+            os.rename(out, retired)
+        try:
+            os.rename(staging, out)
+        except OSError:
+            if retired is not None:
+                os.rename(retired, out)
+            raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_in_place(out: Path, outputs: dict[str, bytes], removed: Iterable[str]) -> None:
+    """Update a few files of a whole site; each file is replaced atomically by rename."""
+    with interrupts_deferred():
+        for url in sorted(outputs):
+            target = out / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(outputs[url])
+            os.replace(temporary, target)
+        for url in sorted(removed):
+            target = out / url
+            target.unlink(missing_ok=True)
+            _prune_empty_parents(target.parent, out)
+
+
+def _prune_empty_parents(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# -- the cache: which key each file in the output was rendered from ------------------------
+
+def read_manifest(root: Path, out: Path) -> dict[str, str]:
+    """The page keys of the last build written to `out`; empty when unknown or stale."""
+    path = Path(root) / CACHE_DIR / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("out") != str(out.resolve()) or not out.is_dir():
+        return {}
+    keys = data.get("keys")
+    return keys if isinstance(keys, dict) else {}
+
+
+def write_manifest(root: Path, out: Path, keys: dict[str, str]) -> None:
+    folder = Path(root) / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", "utf-8")
+        temporary = folder / f"{MANIFEST}.tmp-{os.getpid()}"
+        payload = {"out": str(out.resolve()), "keys": dict(sorted(keys.items()))}
+        temporary.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
+        os.replace(temporary, folder / MANIFEST)
+    except OSError:
+        pass  # a read-only chronology still builds; the next build is simply a cold one
