@@ -38,6 +38,8 @@ class RebuildOutcome:
     failure: str | None = None
     seconds: float = 0.0
     ingested: tuple[Path, ...] = field(default=())
+    output: Path | None = None     # where the site now is, and the URL path it lives under
+    base_path: str = "/"
 
     @property
     def built(self) -> bool:
@@ -122,6 +124,7 @@ class Rebuilder:
              plan: RebuildPlan) -> RebuildOutcome:
         started = time.perf_counter()
         ingested: tuple[Path, ...] = ()
+        where = {"output": self.output(), "base_path": self.config.base_path}
         try:
             if plan.ingest:
                 articles = sorted(p for p, k in kinds.items()
@@ -136,13 +139,16 @@ class Rebuilder:
                 report = self._build(self.root, self.out, drafts=self.drafts, changed=changed)
         except ContentError as exc:
             return RebuildOutcome(paths, plan, diagnostics=tuple(exc.diagnostics),
-                                  seconds=time.perf_counter() - started, ingested=ingested)
+                                  seconds=time.perf_counter() - started, ingested=ingested,
+                                  **where)
         except Exception as exc:  # reported in full, and the watcher goes on
             detail = "".join(traceback.format_exception(exc))
             return RebuildOutcome(paths, plan, failure=f"{type(exc).__name__}: {exc}\n{detail}",
-                                  seconds=time.perf_counter() - started, ingested=ingested)
+                                  seconds=time.perf_counter() - started, ingested=ingested,
+                                  **where)
         return RebuildOutcome(paths, plan, report=report,
-                              seconds=time.perf_counter() - started, ingested=ingested)
+                              seconds=time.perf_counter() - started, ingested=ingested,
+                                  **where)
 
     def _report(self, outcome: RebuildOutcome) -> None:
         names = ", ".join(sorted(_shown(p, self.root) for p in outcome.paths)) or "everything"
