@@ -1,0 +1,88 @@
+"""A chronology folder in, a `Chronology` (references still as written) and diagnostics out.
+
+One entity per file; the file stem, slugified, is the entity's id and URL slug, so two files
+that slugify alike would write one page: that is reported here, where both files are known.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from chronicle.content.config import read_config
+from chronicle.content.entries import read_actor, read_event, read_place
+from chronicle.content.slug import slugify
+from chronicle.content.yamlfile import Document, read_document
+from chronicle.diagnostics import Diagnostic, error
+from chronicle.model import Actor, Chronology, Event, Mark, Place
+
+ENTRY_SUFFIXES = (".yaml", ".yml")
+KINDS = ("events", "actors", "places")
+
+Entry = TypeVar("Entry", Event, Actor, Place)
+Reader = Callable[[Document, str, list[Diagnostic]], "Entry | None"]
+
+
+def load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
+    """Read chronicle.yaml and every entry file under the content folder. Events come
+    sorted by (date, id); actors and places by id."""
+    diagnostics: list[Diagnostic] = []
+    config = read_config(root, diagnostics)
+    content = root / config.content_dir
+    events = _read_kind(root, content / "events", read_event, diagnostics)
+    actors = _read_kind(root, content / "actors", read_actor, diagnostics)
+    places = _read_kind(root, content / "places", read_place, diagnostics)
+    events.sort(key=lambda event: (event.date.sort_key, event.id))
+    chronology = Chronology(str(root), config, tuple(events), tuple(actors), tuple(places))
+    return chronology, diagnostics
+
+
+def entry_files(folder: Path) -> list[Path]:
+    """The entry files of one kind, in a stable order; dotfiles (editor locks) left out."""
+    try:
+        names = sorted(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in names
+            if name.endswith(ENTRY_SUFFIXES) and not name.startswith(".")]
+
+
+def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagnostic]) -> list:
+    entries = []
+    seen: dict[str, str] = {}  # id -> the file that took it first
+    for file in entry_files(folder):
+        path = file.relative_to(root).as_posix()
+        stem = file.name.rsplit(".", 1)[0]
+        entry_id = slugify(stem)
+        start = Mark(path, 1, 1)
+        if not entry_id:
+            diagnostics.append(error(
+                start, "id.empty", f"the file name '{file.name}' gives no id",
+                "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
+            continue
+        if entry_id in seen:
+            diagnostics.append(_collision(start, entry_id, seen[entry_id], folder.name))
+            continue
+        seen[entry_id] = path
+        document, problems = read_document(file, path)
+        diagnostics.extend(problems)
+        if document is None:
+            continue
+        entry = reader(document, entry_id, diagnostics)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _collision(mark: Mark, entry_id: str, first: str, kind: str) -> Diagnostic:
+    first_stem = first.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    this_stem = mark.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if first_stem.casefold() == this_stem.casefold():
+        return error(mark, "id.duplicate", f"the id '{entry_id}' is already taken by {first}",
+                     "each entry needs its own file name: rename or merge one of them")
+    return error(mark, "url.collision",
+                 f"this file and {first} would both be written to {kind}/{entry_id}/",
+                 "file names that differ only in case, accents or punctuation give one URL: "
+                 "rename one of them")

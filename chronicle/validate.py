@@ -1,0 +1,207 @@
+"""Checks that need the whole chronology, and `chronicle check`.
+
+`load_checked` is the one way in for every command that reads content: it loads, resolves
+every actor and place reference to its canonical id (by id, name or alias, ignoring case
+and accents), and gathers every problem as a Diagnostic, never stopping at the first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from chronicle.content.load import load_content
+from chronicle.content.slug import name_key
+from chronicle.diagnostics import ContentError, Diagnostic, did_you_mean, error, warning
+from chronicle.model import Actor, ActorRef, Chronology, Event, Mark, Place, Status
+
+
+class Directory:
+    """Finds one kind of entity (actors or places) by id, name or alias."""
+
+    def __init__(self, kind: str, entries: Sequence[Actor | Place], diagnostics: list[Diagnostic]):
+        self.kind = kind
+        self.ids = {entry.id: entry for entry in entries}
+        self.id_keys = {name_key(entry.id): entry.id for entry in entries}
+        self.names: dict[str, set[str]] = {}
+        self.shown: dict[str, str] = {}  # name key -> a spelling to suggest
+        for entry in entries:
+            self._add(name_key(entry.name), entry.name, entry.id)
+        for entry in entries:
+            for index, alias in enumerate(entry.aliases):
+                self._add_alias(entry, index, alias, diagnostics)
+
+    def _add(self, key: str, spelling: str, entry_id: str) -> None:
+        self.names.setdefault(key, set()).add(entry_id)
+        self.shown.setdefault(key, spelling)
+
+    def _add_alias(self, entry: Actor | Place, index: int, alias: str,
+                   diagnostics: list[Diagnostic]) -> None:
+        key = name_key(alias)
+        owners = self.names.get(key, set()) | {self.id_keys.get(key, entry.id)}
+        others = sorted(owners - {entry.id})
+        if others:
+            diagnostics.append(error(
+                entry.marks.get(f"aliases.{index}"), "alias.duplicate",
+                f"the alias '{alias}' also names the {self.kind} '{others[0]}'",
+                f"an alias must point at one {self.kind}: remove it here or there"))
+            return
+        self._add(key, alias, entry.id)
+
+    def resolve(self, written: str) -> tuple[str | None, list[str]]:
+        """The canonical id `written` stands for, or None and the ids it could mean."""
+        if written in self.ids:
+            return written, []
+        key = name_key(written)
+        if key in self.id_keys:
+            return self.id_keys[key], []
+        found = sorted(self.names.get(key, ()))
+        return (found[0], []) if len(found) == 1 else (None, found)
+
+    def suggest(self, written: str) -> str | None:
+        guess = did_you_mean(name_key(written), list(self.id_keys) + list(self.names))
+        if guess is None:
+            return None
+        return self.id_keys.get(guess) or self.shown[guess]
+
+
+def _reference(directory: Directory, written: str, marks: Mapping[str, Mark], path: str,
+               diagnostics: list[Diagnostic]) -> str:
+    """The canonical id for one written reference; as written (and a diagnostic at
+    `marks[path]`, or its parent's) when there is none."""
+    found, candidates = directory.resolve(written)
+    if found is not None:
+        return found
+    mark = marks.get(path) or marks.get(path.rpartition(".")[0])
+    kind = directory.kind
+    if candidates:
+        listed = ", ".join(f"'{c}'" for c in candidates)
+        diagnostics.append(error(
+            mark, "ref.ambiguous", f"the {kind} '{written}' could be any of {listed}",
+            f"write the id of the {kind} you mean"))
+    else:
+        guess = directory.suggest(written)
+        also = f" (did you mean '{guess}'?)" if guess else ""
+        diagnostics.append(error(
+            mark, "ref.unknown", f"unknown {kind} '{written}'{also}",
+            f"use the id, name or alias of a file in content/{kind}s/, or add that file"))
+    return written
+
+
+def _link_event(event: Event, actors: Directory, places: Directory,
+                diagnostics: list[Diagnostic]) -> Event:
+    marks = event.marks
+    refs = tuple(
+        ActorRef(_reference(actors, ref.actor, marks, f"actors.{i}.actor", diagnostics), ref.role)
+        for i, ref in enumerate(event.actors)
+    )
+    place_ids = tuple(
+        _reference(places, place, marks, f"places.{i}", diagnostics)
+        for i, place in enumerate(event.places)
+    )
+    sides = tuple(
+        _reference(actors, side.actor, marks, f"casualties.by_side.{i}.actor", diagnostics)
+        for i, side in enumerate(event.casualties.by_side)
+    )
+    if (refs == event.actors and place_ids == event.places
+            and sides == tuple(side.actor for side in event.casualties.by_side)):
+        return event  # already canonical, as curated content mostly is: no copy
+    casualties = dataclasses.replace(event.casualties, by_side=tuple(
+        dataclasses.replace(side, actor=actor)
+        for side, actor in zip(event.casualties.by_side, sides, strict=True)))
+    return dataclasses.replace(event, actors=refs, places=place_ids, casualties=casualties)
+
+
+def _check_event(event: Event, event_types: frozenset[str], root: Path,
+                 diagnostics: list[Diagnostic]) -> None:
+    marks = event.marks
+    if event.type and event.type not in event_types:
+        guess = did_you_mean(event.type, event_types)
+        also = f" (did you mean '{guess}'?)" if guess else ""
+        diagnostics.append(error(
+            marks.get("type"), "type.unknown-event-type",
+            f"'{event.type}' is not an event type{also}",
+            f"use one of: {', '.join(sorted(event_types))} (chronicle.yaml event_types)"))
+    if event.status is Status.REVIEWED and not event.sources:
+        diagnostics.append(warning(
+            marks.get(""), "source.missing", f"reviewed event '{event.id}' cites no source",
+            "add the article it rests on under sources: (file or url, and the quote)"))
+    for index, source in enumerate(event.sources):
+        if source.file and not (root / source.file).is_file():
+            diagnostics.append(warning(
+                marks.get(f"sources.{index}.file"), "source.file",
+                f"the source file '{source.file}' does not exist",
+                "give its path from the chronology folder, e.g. seeds/article.txt"))
+
+
+def _link_actor(actor: Actor, actors: Directory, diagnostics: list[Diagnostic]) -> Actor:
+    affiliations = tuple(
+        _reference(actors, written, actor.marks, f"affiliations.{i}", diagnostics)
+        for i, written in enumerate(actor.affiliations)
+    )
+    if affiliations == actor.affiliations:
+        return actor
+    return dataclasses.replace(actor, affiliations=affiliations)
+
+
+def check_chronology(chronology: Chronology, diagnostics: list[Diagnostic]) -> Chronology:
+    """Resolve every reference to a canonical id and run the whole-chronology checks."""
+    actors = Directory("actor", chronology.actors, diagnostics)
+    places = Directory("place", chronology.places, diagnostics)
+    event_types = frozenset(chronology.config.event_types)
+    root = Path(chronology.root)
+    events = []
+    for event in chronology.events:
+        _check_event(event, event_types, root, diagnostics)
+        events.append(_link_event(event, actors, places, diagnostics))
+    linked_actors = tuple(_link_actor(actor, actors, diagnostics) for actor in chronology.actors)
+    return dataclasses.replace(chronology, events=tuple(events), actors=linked_actors)
+
+
+def load_checked(root: Path, drafts: bool | None = None) -> tuple[Chronology, list[Diagnostic]]:
+    """Load and check a chronology folder. The diagnostics (sorted by place) hold every
+    error and warning; callers decide what stops them. Drafts are left out when `drafts`
+    is False, or when it is None and chronicle.yaml says `drafts: false`."""
+    from chronicle.cli import ChronicleError
+
+    root = Path(root)
+    if not root.is_dir():
+        raise ChronicleError(f"no chronology folder at {root}")
+    chronology, diagnostics = load_content(root)
+    content = root / chronology.config.content_dir
+    if not content.is_dir():
+        raise ChronicleError(
+            f"no content folder at {content}: is --root right? (`chronicle init DIR` makes one)")
+    chronology = check_chronology(chronology, diagnostics)
+    show_drafts = chronology.config.drafts if drafts is None else drafts
+    if not show_drafts:
+        kept = tuple(e for e in chronology.events if e.status is not Status.DRAFT)
+        chronology = dataclasses.replace(chronology, events=kept)
+    diagnostics.sort(key=lambda d: d.sort_key)
+    return chronology, diagnostics
+
+
+def load_valid(root: Path, drafts: bool | None = None,
+               strict: bool = False) -> tuple[Chronology, list[Diagnostic]]:
+    """`load_checked` for commands that must stop on errors (and on warnings when strict):
+    raises ContentError holding every diagnostic; otherwise returns the warnings."""
+    chronology, diagnostics = load_checked(root, drafts)
+    if any(d.is_error or strict for d in diagnostics):
+        raise ContentError(diagnostics)
+    return chronology, diagnostics
+
+
+def check_command(root: Path, strict: bool = False) -> int:
+    """`chronicle check`: every problem at once on stderr, a one-line summary, exit 1 on
+    errors (and on warnings with --strict)."""
+    chronology, diagnostics = load_checked(root, drafts=True)
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    counts = (f"{len(chronology.events)} events, {len(chronology.actors)} actors, "
+              f"{len(chronology.places)} places")
+    print(f"{errors} error(s), {warnings} warning(s) in {counts}.", file=sys.stderr)
+    return 1 if errors or (strict and warnings) else 0
