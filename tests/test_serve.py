@@ -71,7 +71,8 @@ def serving(chronology):
     servers = []
 
     def start(**options) -> DevServer:
-        dev = DevServer(chronology, port=0, build=fake_build, log=lambda text: None, **options)
+        dev = DevServer(chronology, port=0, build=fake_build, log=lambda text: None,
+                        search=False, **options)
         servers.append(dev.start())
         return dev
 
@@ -264,7 +265,8 @@ def test_a_crashing_build_is_reported_and_the_server_goes_on(serving, chronology
             raise KeyError("boom")
         return fake_build(root, out, drafts=drafts, changed=changed)
 
-    dev = DevServer(chronology, port=0, build=flaky_build, log=lambda text: None).start()
+    dev = DevServer(chronology, port=0, build=flaky_build, log=lambda text: None,
+                    search=False).start()
     try:
         (chronology / "content/events/a.yaml").write_text("title: Two\n")
         assert wait_for(lambda: state(dev)["errors"])
@@ -291,7 +293,7 @@ def test_the_next_port_is_used_when_the_asked_one_is_taken(chronology):
     blocker.bind(("127.0.0.1", 0))
     blocker.listen()
     taken = blocker.getsockname()[1]
-    dev = DevServer(chronology, port=taken, build=fake_build, log=lambda text: None)
+    dev = DevServer(chronology, port=taken, build=fake_build, log=lambda text: None, search=False)
     try:
         dev.start()
         assert dev.server.server_address[1] == taken + 1 or dev.server.server_address[1] > taken
@@ -302,7 +304,8 @@ def test_the_next_port_is_used_when_the_asked_one_is_taken(chronology):
 
 def test_stop_joins_every_thread_even_with_a_page_listening(chronology):
     before = set(threading.enumerate())
-    dev = DevServer(chronology, port=0, build=fake_build, log=lambda text: None).start()
+    dev = DevServer(chronology, port=0, build=fake_build, log=lambda text: None,
+                    search=False).start()
     listener = threading.Thread(target=lambda: read_events(dev, 1))
     listener.start()
     time.sleep(0.3)

@@ -32,7 +32,8 @@ CASES = [
     ("themes/default/templates/partials/nav.html", K.TEMPLATE),
     ("themes/default/static/style.css", K.STATIC),
     ("themes/default/static/js/filters.js", K.STATIC),
-    ("themes/default/theme.yaml", K.TEMPLATE),         # unknown theme file: the safe side
+    ("themes/default/theme.yaml", K.TEMPLATE),
+    ("static/logo.svg", K.STATIC),         # unknown theme file: the safe side
     ("seeds/006_new-article.txt", K.SEED),
     # editor noise
     ("content/events/.x.yaml.swp", K.IGNORE),

@@ -14,6 +14,7 @@ from pathlib import Path
 from chronicle.serve.channel import ReloadChannel
 from chronicle.serve.dispatch import ReloadDispatch
 from chronicle.serve.http import SiteServer, bind_server, is_loopback
+from chronicle.serve.indexing import BackgroundIndexer
 from chronicle.watch import Watcher
 from chronicle.watch.rebuild import BuildFunction, Rebuilder, RebuildOutcome
 
@@ -24,10 +25,12 @@ class DevServer:
     def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  drafts: bool | None = None, poll: bool = False, ingest: bool = False,
                  out: Path | None = None, build: BuildFunction | None = None,
-                 quiet: float = 0.1, log: Callable[[str], None] | None = None) -> None:
+                 quiet: float = 0.1, log: Callable[[str], None] | None = None,
+                 search: bool = True) -> None:
         self.root = Path(root).resolve()
         self.channel = ReloadChannel()
-        self.dispatch = ReloadDispatch(self.channel)
+        self.indexer = BackgroundIndexer(log=log) if search else None
+        self.dispatch = ReloadDispatch(self.channel, indexer=self.indexer)
         self.outcomes: list[RebuildOutcome] = []
         self.rebuilder = Rebuilder(self.root, Path(out).resolve() if out else None,
                                    drafts=drafts, build=build, ingest=ingest,
@@ -61,6 +64,8 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching, close every event stream, then the server; join every thread."""
         self.watcher.stop()
+        if self.indexer is not None:
+            self.indexer.close()
         self.channel.close()
         if self.server is not None:
             self.server.shutdown()

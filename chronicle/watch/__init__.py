@@ -76,14 +76,16 @@ def watch_and_rebuild(root: Path, out: Path | None = None, drafts: bool | None =
                       on_rebuilt: Callable[[RebuildOutcome], None] | None = None, *,
                       ingest: bool = False, build: BuildFunction | None = None,
                       stop: threading.Event | None = None) -> int:
-    """Rebuild on every save until Ctrl-C (or `stop` is set); the caller builds first.
+    """Build once, then rebuild on every save until Ctrl-C (or `stop` is set).
 
-    Returns 0 on a clean stop, so `chronicle build --watch` can return it as its exit code.
+    A failing build (first or later) is reported and watching goes on: the fix is a save
+    away. Returns 0 on a clean stop, the exit code of `chronicle build --watch`.
     """
     root = Path(root).resolve()
     rebuilder = Rebuilder(root, Path(out).resolve() if out else None, drafts=drafts,
                           build=build, ingest=ingest, on_rebuilt=on_rebuilt)
     stop = stop or threading.Event()
+    rebuilder.build_once()
     watcher = Watcher(rebuilder, poll=poll, ingest=ingest).start()
     print(f"Watching {root} for changes (Ctrl-C to stop)", flush=True)
     try:

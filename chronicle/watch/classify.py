@@ -96,6 +96,8 @@ def classify(
     content = _relative(target, _absolute(config.content_dir, root_path))
     if content is not None and content != PurePath("."):
         return ChangeKind.CONTENT
+    if parts[0] == "static" and len(parts) > 1:
+        return ChangeKind.STATIC
     if parts[0] == "templates" and len(parts) > 1:
         return ChangeKind.TEMPLATE
     if parts[0] == "themes" and len(parts) > 1:

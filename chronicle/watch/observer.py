@@ -24,7 +24,9 @@ _NOISE = frozenset({"opened", "closed_no_write", "attrib"})
 
 def watched_folders(root: Path, config: Config, *, ingest: bool = False) -> list[tuple[Path, bool]]:
     """(folder, recursive) pairs that exist; the root non-recursively for chronicle.yaml."""
-    folders = [root / config.content_dir, root / "themes", root / "templates"]
+    # content/ and the rest may be created after watching starts; the root's own events see
+    # the new folder, and a restart picks it up. The output is never among these.
+    folders = [root / config.content_dir, root / "themes", root / "templates", root / "static"]
     if ingest:
         folders.append(root / "seeds")
     found = [(folder, True) for folder in folders if folder.is_dir()]

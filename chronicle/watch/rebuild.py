@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from chronicle.cli import ChronicleError
 from chronicle.diagnostics import ContentError, Diagnostic
 from chronicle.model import Config
 from chronicle.watch.classify import ChangeKind, RebuildPlan, Scope, classify, plan_rebuild
@@ -35,7 +36,8 @@ class RebuildOutcome:
     plan: RebuildPlan
     report: Any = None
     diagnostics: tuple[Diagnostic, ...] = ()
-    failure: str | None = None
+    failure: str | None = None     # why the build stopped, when not a content error
+    crashed: bool = False          # failure is an unexpected exception (a bug), with traceback
     seconds: float = 0.0
     ingested: tuple[Path, ...] = field(default=())
     output: Path | None = None     # where the site now is, and the URL path it lives under
@@ -123,32 +125,32 @@ class Rebuilder:
     def _run(self, paths: frozenset[Path], kinds: dict[Path, ChangeKind],
              plan: RebuildPlan) -> RebuildOutcome:
         started = time.perf_counter()
-        ingested: tuple[Path, ...] = ()
-        where = {"output": self.output(), "base_path": self.config.base_path}
+        ingested: list[Path] = []
+        result: dict[str, Any] = {}
         try:
             if plan.ingest:
-                articles = sorted(p for p, k in kinds.items()
-                                  if k is ChangeKind.SEED and p.is_file()
-                                  and not p.name.endswith(".meta.yaml"))
-                if articles:
-                    self._ingest_articles(self.root, articles)
-                    ingested = tuple(articles)
-            report = None
+                ingested = self._ingest_new(kinds)
             if plan.scope is not Scope.NONE:
                 changed = None if plan.scope is Scope.FULL else sorted(paths)
-                report = self._build(self.root, self.out, drafts=self.drafts, changed=changed)
+                result["report"] = self._build(self.root, self.out, drafts=self.drafts,
+                                               changed=changed)
         except ContentError as exc:
-            return RebuildOutcome(paths, plan, diagnostics=tuple(exc.diagnostics),
-                                  seconds=time.perf_counter() - started, ingested=ingested,
-                                  **where)
+            result["diagnostics"] = tuple(exc.diagnostics)
+        except ChronicleError as exc:  # expected: a template error, a missing theme
+            result["failure"] = str(exc)
         except Exception as exc:  # reported in full, and the watcher goes on
             detail = "".join(traceback.format_exception(exc))
-            return RebuildOutcome(paths, plan, failure=f"{type(exc).__name__}: {exc}\n{detail}",
-                                  seconds=time.perf_counter() - started, ingested=ingested,
-                                  **where)
-        return RebuildOutcome(paths, plan, report=report,
-                              seconds=time.perf_counter() - started, ingested=ingested,
-                                  **where)
+            result.update(failure=f"{type(exc).__name__}: {exc}\n{detail}", crashed=True)
+        return RebuildOutcome(paths, plan, seconds=time.perf_counter() - started,
+                              ingested=tuple(ingested), output=self.output(),
+                              base_path=self.config.base_path, **result)
+
+    def _ingest_new(self, kinds: dict[Path, ChangeKind]) -> list[Path]:
+        articles = sorted(p for p, k in kinds.items() if k is ChangeKind.SEED and p.is_file()
+                          and not p.name.endswith(".meta.yaml"))
+        if articles:
+            self._ingest_articles(self.root, articles)
+        return articles
 
     def _report(self, outcome: RebuildOutcome) -> None:
         names = ", ".join(sorted(_shown(p, self.root) for p in outcome.paths)) or "everything"
@@ -158,6 +160,8 @@ class Rebuilder:
             errors = sum(d.is_error for d in outcome.diagnostics)
             self._log(f"{errors} error(s) after changing {names}; still serving the last good "
                       "site. Fix and save to rebuild.")
+        elif outcome.failure and not outcome.crashed:
+            self._log(f"error: {outcome.failure}\nStill serving the last good site; fix and save.")
         elif outcome.failure:
             self._log(f"the rebuild after changing {names} crashed (a bug in Chronicle, please "
                       f"report it); still serving the last good site:\n{outcome.failure}")

@@ -1,0 +1,64 @@
+"""Search indexing after each good rebuild, off the reload path (DESIGN §4: "in serve,
+after the pages are swapped in, without holding up the reload").
+
+One index runs at a time; saves during a run ask for one more run after it, so a burst
+of rebuilds costs at most one extra index. A failure is printed, unless a newer build
+has already replaced the site it was indexing (then the next run covers it).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+
+def default_index(site: Path) -> object:
+    from chronicle.search import index_site
+
+    return index_site(site)
+
+
+class BackgroundIndexer:
+    def __init__(self, index: Callable[[Path], object] | None = None,
+                 log: Callable[[str], None] | None = None) -> None:
+        self._index = index or default_index
+        self._log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+        self._lock = threading.Lock()
+        self._wanted: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def request(self, site: Path) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._wanted = site
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="chronicle-search",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                site, self._wanted = self._wanted, None
+                if site is None or self._closed:
+                    self._thread = None
+                    return
+            try:
+                self._index(site)
+            except Exception as exc:  # printed below unless a newer site superseded it
+                with self._lock:
+                    superseded = self._wanted is not None
+                if not superseded:
+                    self._log(f"warning: search index not updated: {exc}")
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Let a running index finish (it writes aside and renames), start no more."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
