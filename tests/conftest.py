@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 #: what a chronology is made of; copied when a test needs the sample in a folder of its own
-CHRONOLOGY_PARTS = ("chronicle.yaml", "content", "seeds", "templates", "themes")
+CHRONOLOGY_PARTS = ("chronicle.yaml", "content", "seeds", "static", "templates", "themes")
 
 
 def in_ci() -> bool:

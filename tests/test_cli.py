@@ -4,6 +4,7 @@ exit 1 with a message (never a traceback) for bad input, and `python -m chronicl
 from __future__ import annotations
 
 import inspect
+import re
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,31 @@ def test_build_from_the_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "index.html").is_file()
     assert "Traceback" not in result.stderr
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+
+
+def test_readme_opens_with_the_two_set_up_commands():
+    """The first command builds the site; the second is the one CI runs, so they cannot drift."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    setup = text.split("\n## ")[1]
+    assert setup.startswith("Set up"), "the README's first section is not the set-up"
+    commands = [block.strip() for block in readme_blocks("sh")[:2]]
+    assert commands == ["pip install -e . && chronicle build", "bash .ci/run"]
+    workflow = (REPO / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "run: bash .ci/run" in workflow
+    assert "\npython -m pytest" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_example_event_is_valid(tmp_path):
+    """The event the content reference shows passes `chronicle check` in the sample."""
+    example = next(block for block in readme_blocks("yaml") if block.startswith("title:"))
+    root = copy_chronology(REPO, tmp_path / "chronology")
+    entry = root / "content" / "events" / "2019-01-20-readme-example.yaml"
+    entry.write_text(example, encoding="utf-8")
+    result = chronicle("check", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert entry.name not in result.stderr, result.stderr
