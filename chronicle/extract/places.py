@@ -1,0 +1,521 @@
+"""Finding places in a sentence: the curated places first, then the world gazetteer.
+
+A sentence is tokenised once; runs of capitalised tokens are looked up as folded n-grams in
+a dict (curated names and aliases) and in the gazetteer's hash index, longest first. What
+decides whether a name that exists somewhere on Earth is a place *here* is its context:
+short or everyday words ("Say", "Koro", "San") count only after a place cue ("in", "near",
+"the village of", "south of", "between X and Y") or before "region"; capitalised runs that
+look like people's names ("Ibrahim Boubacar Keita") or organisations are skipped; and a
+far-away village needs a cue where a town in the chronology's own countries does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from chronicle.extract.text import fold, plain_quotes
+from chronicle.model import Place
+
+if TYPE_CHECKING:
+    from chronicle.extract.gazetteer import Gazetteer, GazetteerEntry
+
+MAX_TOKENS = 6
+FUZZY_MIN_LETTERS = 6
+BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a short name
+SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
+
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+#: Words before a name that make it a place: "in Gao", "near Ber", "outside Kidal".
+CUE_PREPOSITIONS = _words("""
+in at near outside around from into inside between towards toward across through within
+via to nearby outskirts
+""")
+#: "the village of X", "the outskirts of X".
+PLACE_NOUNS = _words("""
+village villages town towns city cities commune communes locality localities region
+regions province provinces district districts area areas hamlet settlement settlements
+outskirts suburb suburbs neighbourhood neighborhood capital state department county
+municipality prefecture governorate oblast circle cercle island islands port
+""")
+#: Words after a name that make it a region: "the Kidal province", "the Arsham region".
+REGION_WORDS = _words("""
+region province state department governorate oblast prefecture county district cercle
+circle commune municipality
+""")
+AREA_WORDS = _words("""
+area zone borderlands
+""")
+DIRECTIONS = _words("""
+north south east west northeast northwest southeast southwest north-east north-west
+south-east south-west northeast northwest
+""")
+#: Words that may stand between a cue and a name: "in the remote northern town of X".
+DESCRIPTORS = _words("""
+the a an its their this that nearby remote small large tiny rural central northern
+southern eastern western northeastern northwestern southeastern southwestern north south
+east west restive volatile troubled desert border frontier ancient historic old key
+strategic main nearby neighbouring neighboring besieged contested mining market garrison
+fishing farming river coastal mountainous isolated embattled same whole entire km
+kilometres kilometers miles mile metres meters some about around roughly
+""")
+#: Titles before a name: what follows is a person.
+TITLES = _words("""
+president mr mrs ms dr general gen colonel col lieutenant lt captain capt major maj
+sergeant sgt minister premier prime secretary spokesman spokeswoman spokesperson
+ambassador governor mayor commander chief imam sheikh emir king queen prince princess
+senator sen rep representative pope saint sir lord judge prosecutor envoy special chairman
+director professor prof father brother sister
+""")
+#: Capitalised words that may neighbour a place name without making it part of another name.
+NAME_NEIGHBOURS = _words("""
+northern southern eastern western central north south east west upper lower greater region
+province state airport camp base city town village district border borders governor mayor
+area valley river lake mountains hills road highway
+""")
+#: After a single name, these verbs mean it is a person, not a place ("Keita said").
+SPEECH_VERBS = _words("""
+said says told added stated announced declared wrote tweeted insisted argued claimed urged
+warned explained noted replied
+""")
+#: Words that are never a place on their own, whatever GeoNames says ("March", "North").
+NEVER_ALONE = _words("""
+a about above after again against all along also although among an and another any are
+around as at away back be because been before being below best between both but by can
+come could day did do does down during each early even ever every few first for from
+further good great had has have he her here high him his how however if in into is it its
+just last late later least less like long made make many may me might more most much must
+my near never new next no nor not now of off often on once one only or other our out over
+own part people per place same see several she should since so some still such take than
+that the their them then there these they this those though through time to too two under
+until up upon us very was way we well were what when where whether which while who whom
+why will with within without would year years yet you your
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december
+north south east west northeast northwest southeast southwest central northern southern
+eastern western upper lower greater
+police army troops soldiers forces force security military government officials official
+attack attacks attackers gunmen militants rebels jihadists fighters group groups local
+national international united union mission peace peacekeepers president minister state
+states islamic islam ansar support victory liberty hope unity independence news reuters
+press media reporters source sources report reports statement camp base airport road
+bridge market mosque church school hospital village town city capital region province
+district border desert river lake red white black green blue gold golden silver young old
+big little small grand royal mr mrs ms dr st saint operation
+""")
+#: Places whose names are also everyday words or first names: only after a place cue.
+CUE_ONLY = _words("""
+san santa say koro nara bla dire ber man bar bay orange
+john james david michael joseph paul peter mark luke george charles henry william thomas
+mary anna maria sarah grace faith joy patience mercy
+ali omar umar musa moussa ibrahim ahmed ahmad mohamed mohammed muhammad hassan hussein
+abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou
+""")
+_POSSESSIVE = ("'s", "’s")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """A place named in a sentence (or a name resolved), with where it came from."""
+
+    name: str  # canonical name: the curated place's name, else the gazetteer's
+    text: str  # as written in the sentence
+    start: int  # character offsets into the sentence
+    end: int
+    kind: str  # "town"/"village"/"city"/"region"/"country"/"area"... (model.PLACE_KINDS)
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    place_id: str | None  # the curated place's id when it came from content/places
+    source: str  # "content" or "geonames"
+    geonameid: int | None
+    relation: str | None  # "near", "south of", "between", "in"... the cue before it
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    key: str  # folded
+    capital: bool
+    acronym: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    strong: bool  # a preposition or place noun says "this is a place"
+    relation: str | None
+
+
+_GEONAMES_ID = re.compile(r"geonames\D*(\d+)", re.IGNORECASE)
+
+
+def tokenise(sentence: str) -> list[_Token]:
+    """Words with their offsets; a possessive "'s" is left out of the word it follows."""
+    tokens = []
+    for found in _TOKEN.finditer(plain_quotes(sentence)):
+        text, start, end = found.group(), found.start(), found.end()
+        if text.endswith(_POSSESSIVE) and len(text) > 2:
+            text, end = text[:-2], end - 2
+        tokens.append(_Token(text, start, end, fold(text), text[0].isupper(),
+                             len(text) > 1 and text.isupper()))
+    return tokens
+
+
+class PlaceFinder:
+    """Finds the places a sentence names; built once per run, then used per sentence."""
+
+    def __init__(self, places: Sequence[Place] = (), *,
+                 gazetteer: Gazetteer | Literal["auto"] | None = "auto",
+                 focus_countries: Sequence[str] = ()) -> None:
+        if gazetteer == "auto":
+            from chronicle.extract.gazetteer import shared_gazetteer
+
+            gazetteer = shared_gazetteer()
+        self.gazetteer: Gazetteer | None = gazetteer
+        self.curated: dict[str, list[Place]] = {}
+        for place in places:
+            for name in (place.name, *place.aliases):
+                key = fold(name)
+                if key and place not in self.curated.get(key, ()):
+                    self.curated.setdefault(key, []).append(place)
+        wanted = list(focus_countries) or sorted({p.country for p in places if p.country})
+        self.focus: frozenset[str] = frozenset(
+            code for code in (self._country_code(name) for name in wanted) if code)
+        self._fuzzy: dict[str, set[str]] = {}
+        for key in self.curated:
+            self._add_fuzzy(key)
+        if self.gazetteer is not None:
+            for code in sorted(self.focus):
+                for key in self.gazetteer.country_keys(code):
+                    self._add_fuzzy(key)
+        self._curated_cache: dict[str, PlaceMatch] = {}
+
+    # Public API --------------------------------------------------------------------------
+
+    def find(self, sentence: str) -> list[PlaceMatch]:
+        """The places named in `sentence`, in order of appearance, never overlapping."""
+        tokens = tokenise(sentence)
+        matches: list[PlaceMatch] = []
+        ends: dict[int, PlaceMatch] = {}  # token index after a match -> that match
+        index, count = 0, len(tokens)
+        while index < count:
+            token = tokens[index]
+            if not token.capital:
+                index += 1
+                continue
+            found = self._longest(tokens, index, sentence)
+            if found is None:
+                index += 1
+                continue
+            size, key, fuzzy = found
+            match = self._judge(sentence, tokens, index, size, key, fuzzy, ends)
+            if match is None:
+                index += 1
+                continue
+            matches.append(match)
+            index += size
+            ends[index] = match
+        return matches
+
+    def resolve(self, name: str) -> PlaceMatch | None:
+        """The best single place for a name (for stub files): curated, exact, then fuzzy."""
+        key = fold(name)
+        if not key:
+            return None
+        for candidate_key, fuzzy in ((key, False), *((k, True) for k in self._near(key))):
+            picked = self._pick(candidate_key, region_after=False, fuzzy=fuzzy)
+            if isinstance(picked, Place):
+                return self._from_curated(picked, name, 0, len(name), None)
+            if picked is not None:
+                return _from_entry(picked, name, 0, len(name), None)
+        return None
+
+    # Lookup ------------------------------------------------------------------------------
+
+    def _known(self, key: str) -> bool:
+        return key in self.curated or (self.gazetteer is not None and key in self.gazetteer)
+
+    def _longest(self, tokens: list[_Token], index: int,
+                 sentence: str) -> tuple[int, str, bool] | None:
+        """The longest run from `index` that is a known name: (size, key, fuzzy)."""
+        keys = [tokens[index].key]
+        last = min(len(tokens), index + MAX_TOKENS)
+        for end in range(index + 1, last):
+            gap = sentence[tokens[end - 1].end:tokens[end].start]
+            if gap not in (" ", "-", "'", "’"):
+                break
+            keys.append(f"{keys[-1]} {tokens[end].key}")
+        for size in range(len(keys), 0, -1):
+            if size > 1 and not tokens[index + size - 1].capital:
+                continue
+            if self._known(keys[size - 1]):
+                return size, keys[size - 1], False
+        token = tokens[index]
+        if "'" in token.text:  # "Aguel'hok" is also written "Aguelhok"
+            joined = token.key.replace(" ", "")
+            if self._known(joined):
+                return 1, joined, False
+        if len(token.key) >= FUZZY_MIN_LETTERS and token.key not in NEVER_ALONE:
+            near = self._near(token.key)
+            if near:
+                return 1, near[0], True
+        return None
+
+    def _near(self, key: str) -> list[str]:
+        """Known names one edit from `key` (same first letter), curated and focus only."""
+        if len(key.replace(" ", "")) < FUZZY_MIN_LETTERS:
+            return []
+        found: set[str] = set()
+        for variant in _deletions(key):
+            for candidate in self._fuzzy.get(variant, ()):
+                if candidate != key and candidate[0] == key[0] and _one_edit(key, candidate):
+                    found.add(candidate)
+        return sorted(found, key=lambda k: (k not in self.curated, k))
+
+    def _add_fuzzy(self, key: str) -> None:
+        if len(key.replace(" ", "")) >= FUZZY_MIN_LETTERS:
+            for variant in _deletions(key):
+                self._fuzzy.setdefault(variant, set()).add(key)
+
+    # Judging a candidate -----------------------------------------------------------------
+
+    def _judge(self, sentence: str, tokens: list[_Token], index: int, size: int, key: str,
+               fuzzy: bool, ends: dict[int, PlaceMatch]) -> PlaceMatch | None:
+        """Accept the name at tokens[index:index+size] as a place, or say why not (None)."""
+        first, last = tokens[index], tokens[index + size - 1]
+        before = tokens[index - 1] if index else None
+        after = tokens[index + size] if index + size < len(tokens) else None
+        before_joined = before is not None and sentence[before.end:first.start] == " "
+        after_joined = after is not None and sentence[last.end:after.start] == " "
+        cue = _cue_before(tokens, index, sentence, ends)
+        region_after = after_joined and after is not None and after.key in REGION_WORDS
+        area_after = after_joined and after is not None and after.key in AREA_WORDS
+        if before is not None and before.capital and before.key in TITLES:
+            return None
+        if not cue.strong and before_joined and before is not None and before.capital \
+                and self._foreign_name_word(before):
+            return None  # "Emmanuel Macron", "Ibrahim Boubacar Keita"
+        if after_joined and after is not None and after.capital and not region_after \
+                and not area_after and self._foreign_name_word(after):
+            return None  # "Keita Boubacar", "Mali National Police"
+        picked = self._pick(key, region_after=region_after or area_after, fuzzy=fuzzy)
+        if picked is None:
+            return None
+        strong = cue.strong or region_after or area_after
+        if size == 1 and key in NEVER_ALONE:
+            return None
+        letters = len(key.replace(" ", ""))
+        everyday = size == 1 and (key in CUE_ONLY or letters <= 3)
+        if isinstance(picked, Place):
+            if everyday and not strong and not self._big_focus_town(key):
+                return None
+            return self._from_curated(picked, sentence[first.start:last.end], first.start,
+                                      last.end, cue.relation)
+        entry = picked
+        if entry.kind != "country":
+            if first.acronym:
+                return None  # "UN", "AFP", "MINUSMA" are no towns
+            if size == 1 and not strong and after is not None and after.key in SPEECH_VERBS:
+                return None  # "Keita said"
+        if everyday and not strong and not self._big_focus_town(key):
+            return None
+        if entry.kind == "city" and not strong:
+            in_focus = entry.country_code in self.focus
+            if not in_focus and entry.population < SMALL_TOWN:
+                return None
+            if index == 0 and not in_focus and entry.population < BIG_TOWN:
+                return None  # a capitalised first word is weak evidence
+        return _from_entry(entry, sentence[first.start:last.end], first.start, last.end,
+                           cue.relation)
+
+    def _foreign_name_word(self, token: _Token) -> bool:
+        """A capitalised neighbour that is neither a place nor a generic word: a name's part."""
+        if token.acronym or token.key in NAME_NEIGHBOURS or token.key in DIRECTIONS:
+            return False
+        if token.key in TITLES:
+            return True
+        if token.key in NEVER_ALONE:
+            return False
+        return not self._known(token.key) and not _demonym(token.key)
+
+    def _big_focus_town(self, key: str) -> bool:
+        """'Gao' needs no cue in a Malian chronology: it is a city of 130,000 there."""
+        if key in CUE_ONLY or self.gazetteer is None:
+            return False
+        return any(entry.kind == "city" and entry.population >= BIG_TOWN
+                   and (not self.focus or entry.country_code in self.focus)
+                   for entry in self.gazetteer.lookup(key))
+
+    # Choosing among places with one name -------------------------------------------------
+
+    def _pick(self, key: str, *, region_after: bool,
+              fuzzy: bool) -> Place | GazetteerEntry | None:
+        """The place a name most likely means: curated first, then by rank in GeoNames.
+
+        Before "region" or "province" a region is meant, so a curated town of that name
+        gives way to the region ("the Kidal region" is not the town of Kidal)."""
+        curated = self.curated.get(key, [])
+        if region_after:
+            regions = [p for p in curated if p.kind in ("region", "area")]
+            if regions:
+                return regions[0]
+        entries = self.gazetteer.lookup(key) if self.gazetteer is not None else []
+        if fuzzy:  # a misspelling is only trusted inside the chronology's own countries
+            entries = [e for e in entries if e.country_code in self.focus]
+        if region_after and any(e.kind in ("region", "area") for e in entries):
+            return max(entries, key=lambda e: self._rank(e, region_after))
+        if curated:
+            return curated[0]
+        if not entries:
+            return None
+        return max(entries, key=lambda e: self._rank(e, region_after))
+
+    def _rank(self, entry: GazetteerEntry, region_after: bool) -> tuple:
+        focus = entry.country_code in self.focus
+        if region_after:
+            return (entry.kind in ("region", "area"), focus, entry.population)
+        preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
+        return (entry.kind in ("country", "area"), focus, preferred, entry.population)
+
+    def _from_curated(self, place: Place, text: str, start: int, end: int,
+                      relation: str | None) -> PlaceMatch:
+        base = self._curated_cache.get(place.id)
+        if base is None:
+            base = self._complete(place)
+            self._curated_cache[place.id] = base
+        return _replace_span(base, text, start, end, relation)
+
+    def _complete(self, place: Place) -> PlaceMatch:
+        """A curated place, its missing country, region or coordinates filled from GeoNames."""
+        found = _GEONAMES_ID.search(place.coordinates_source or "")
+        geonameid = int(found.group(1)) if found else None
+        country, admin1, lat, lon = place.country, place.admin1, place.lat, place.lon
+        if self.gazetteer is not None and (country is None or admin1 is None or lat is None):
+            for entry in self.gazetteer.lookup(fold(place.name)):
+                if entry.kind == "country" or (country and entry.country != country):
+                    continue
+                country = country or entry.country
+                admin1 = admin1 or entry.admin1
+                if lat is None or lon is None:
+                    lat, lon = entry.lat, entry.lon
+                geonameid = geonameid or entry.geonameid
+                break
+        return PlaceMatch(name=place.name, text=place.name, start=0, end=len(place.name),
+                          kind=place.kind, country=country, admin1=admin1, lat=lat, lon=lon,
+                          place_id=place.id, source="content", geonameid=geonameid,
+                          relation=None)
+
+    def _country_code(self, name: str) -> str | None:
+        if self.gazetteer is None:
+            return name.upper() if len(name) == 2 else name
+        return self.gazetteer.country_code(name)
+
+
+# Context -------------------------------------------------------------------------------
+
+def _cue_before(tokens: list[_Token], index: int, sentence: str,
+                ends: dict[int, PlaceMatch]) -> _Cue:
+    """What the words before a name say about it, up to seven words back."""
+    strong, relation = False, None
+    position = index - 1
+    listed = _listed_after(tokens, index, sentence, ends)
+    if listed is not None:
+        return listed
+    while position >= 0 and index - position <= 8:
+        word = tokens[position].key
+        if word == "of" and position >= 1:
+            head = tokens[position - 1].key
+            if head in DIRECTIONS:
+                compound = _compound_direction(tokens, position - 1)
+                return _Cue(True, f"{compound} of")
+            if head in PLACE_NOUNS:
+                strong = True
+                relation = "near" if head == "outskirts" else relation
+                position -= 2
+                continue
+            break
+        if word in CUE_PREPOSITIONS:
+            return _Cue(True, relation or ("near" if word == "nearby" else word))
+        if word in DESCRIPTORS or tokens[position].text[0].isdigit() \
+                or (tokens[position].capital and _demonym(word)):
+            position -= 1
+            continue
+        break
+    return _Cue(strong, relation)
+
+
+def _listed_after(tokens: list[_Token], index: int, sentence: str,
+                  ends: dict[int, PlaceMatch]) -> _Cue | None:
+    """'between Timbuktu and Ber', 'in Gao, Kidal and Menaka': the cue carries down a list."""
+    if index >= 2 and tokens[index - 1].key in ("and", "or") and (index - 1) in ends:
+        earlier = ends[index - 1]
+        if sentence[tokens[index - 2].end:tokens[index - 1].start].strip(" ,") == "":
+            return _Cue(True, earlier.relation) if earlier.relation else None
+    if index >= 1 and index in ends:
+        earlier = ends[index]
+        if sentence[tokens[index - 1].end:tokens[index].start].strip() == ",":
+            return _Cue(True, earlier.relation) if earlier.relation else None
+    return None
+
+
+def _compound_direction(tokens: list[_Token], position: int) -> str:
+    """'north east of' written as 'north-east of' -> 'northeast'."""
+    word = tokens[position].key
+    if position and word in ("east", "west") and tokens[position - 1].key in ("north", "south"):
+        return tokens[position - 1].key + word
+    return word
+
+
+_DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ien", "ois", "be")
+
+
+def _demonym(key: str) -> bool:
+    """'Malian', 'Nigerien', 'Sudanese', 'Somali', 'Burkinabe': an adjective, not a name."""
+    return key.endswith(_DEMONYM_ENDINGS) and len(key) >= 5
+
+
+def _from_entry(entry: GazetteerEntry, text: str, start: int, end: int,
+                relation: str | None) -> PlaceMatch:
+    return PlaceMatch(name=entry.name, text=text, start=start, end=end,
+                      kind=entry.kind if entry.kind != "city" else "town",
+                      country=entry.country, admin1=entry.admin1, lat=entry.lat, lon=entry.lon,
+                      place_id=None, source="geonames", geonameid=entry.geonameid,
+                      relation=relation)
+
+
+def _replace_span(match: PlaceMatch, text: str, start: int, end: int,
+                  relation: str | None) -> PlaceMatch:
+    return PlaceMatch(name=match.name, text=text, start=start, end=end, kind=match.kind,
+                      country=match.country, admin1=match.admin1, lat=match.lat, lon=match.lon,
+                      place_id=match.place_id, source=match.source,
+                      geonameid=match.geonameid, relation=relation)
+
+
+def _deletions(key: str) -> set[str]:
+    return {key} | {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance 1, or two neighbouring letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) != len(b):
+        shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+        return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differ) == 1:
+        return True
+    return (len(differ) == 2 and differ[1] == differ[0] + 1
+            and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
