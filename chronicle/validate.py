@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from chronicle.content.load import load_content
+from chronicle.content.load import collector_paused, load_content
 from chronicle.content.slug import name_key
 from chronicle.diagnostics import ContentError, Diagnostic, did_you_mean, error, warning
 from chronicle.model import Actor, ActorRef, Chronology, Event, Mark, Place, Status
@@ -174,7 +174,8 @@ def load_checked(root: Path, drafts: bool | None = None) -> tuple[Chronology, li
     if not content.is_dir():
         raise ChronicleError(
             f"no content folder at {content}: is --root right? (`chronicle init DIR` makes one)")
-    chronology = check_chronology(chronology, diagnostics)
+    with collector_paused():
+        chronology = check_chronology(chronology, diagnostics)
     show_drafts = chronology.config.drafts if drafts is None else drafts
     if not show_drafts:
         kept = tuple(e for e in chronology.events if e.status is not Status.DRAFT)

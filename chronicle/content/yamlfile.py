@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -19,18 +20,31 @@ from chronicle.diagnostics import Diagnostic, error
 from chronicle.model import Mark
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # PyYAML built without libyaml: slower, same results
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _STR = "tag:yaml.org,2002:str"
+#: first characters that may start a non-text plain scalar (null, bool, number, date...)
+_TYPED_STARTS = frozenset(c for c in _BaseLoader.yaml_implicit_resolvers if c)
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, answering "this is text" without its regexes when the first
+    character already rules out every other type (most values in an entry file)."""
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_STARTS)):
+            return _STR
+        return super().resolve(kind, value, implicit)
+
 _SCALAR_CONSTRUCTORS = {
     tag: constructor
     for tag, constructor in _Loader.yaml_constructors.items()
     if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
 }
 
-Position = tuple[int, int]
+Position = Any  # the parser's own mark (0-based line and column), kept as it comes
 
 
 class MarkMap(Mapping[str, Mark]):
@@ -44,8 +58,8 @@ class MarkMap(Mapping[str, Mark]):
         self._positions = positions
 
     def __getitem__(self, key: str) -> Mark:
-        line, column = self._positions[key]
-        return Mark(self._path, line, column)
+        position = self._positions[key]
+        return Mark(self._path, position.line + 1, position.column + 1)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)
@@ -148,7 +162,7 @@ class _Builder:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: str) -> object:
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.values[path] = node.start_mark
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if id(node) in self._open:
@@ -185,7 +199,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: str) -> dict[object, object]:
         result: dict[object, object] = {}
-        first_line: dict[object, int] = {}
+
         prefix = f"{path}." if path else ""
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag.endswith(":merge"):
@@ -195,14 +209,13 @@ class _Builder:
                 continue
             key = self._scalar(key_node)
             key_path = f"{prefix}{key}"
-            line = key_node.start_mark.line + 1
             if key in result:
+                first = self.keys[key_path].line + 1
                 self.diagnostics.append(error(
                     self._mark(key_node), "yaml.duplicate-key",
-                    f"duplicate key '{key}' (first written on line {first_line[key]})",
+                    f"duplicate key '{key}' (first written on line {first})",
                     "YAML would silently keep only the last one: remove or merge them"))
                 continue
-            first_line[key] = line
-            self.keys[key_path] = (line, key_node.start_mark.column + 1)
+            self.keys[key_path] = key_node.start_mark
             result[key] = self.build(value_node, key_path)
         return result
