@@ -1,0 +1,142 @@
+"""What the reader's exploring tools add to a page: charts, maps and the timeline's filters.
+
+`chronicle.pages` calls these when it plans a page. Each returns the dependency strings the
+page's cache key needs (so a cached page is redrawn when its chart or map would change) and
+a context builder that runs only when the page is rendered. The drawing itself lives in
+`chart.py` and `maps.py`; this module only picks the data for each kind of page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from chronicle.model import Actor, Event, Place
+from chronicle.render.chart import build_chart, series_for
+from chronicle.render.maps import load_countries, render_overview_map, render_place_map
+
+#: A country with more charted places than this shows only a place's nearby ones on its map.
+COUNTRY_DOTS_MAX = 60
+
+
+def _digest(value: object) -> str:
+    return "=" + hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+# -- charts --------------------------------------------------------------------------------
+
+def chart_deps(events: Sequence[Event]) -> tuple[str, ...]:
+    """The chart shows only dates and figures, so its series stands for all it reads."""
+    return (_digest(series_for(events)),)
+
+
+def chart_context(events: Sequence[Event], *, title: str, small: bool) -> dict:
+    return {"chart": build_chart(events, title=title, small=small)}
+
+
+# -- maps ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PlaceMaps:
+    """Which places each place page draws around itself, worked out once per build."""
+
+    by_country: dict[str, list[Place]]
+    country_digest: dict[str, str]
+
+    @classmethod
+    def of(cls, places: Iterable[Place]) -> PlaceMaps:
+        by_country: dict[str, list[Place]] = defaultdict(list)
+        for place in places:
+            if place.has_coordinates:
+                by_country[(place.country or "").casefold()].append(place)
+        digests = {key: _digest([(p.id, p.name, p.lat, p.lon) for p in sorted(
+            group, key=lambda p: p.id)]) for key, group in by_country.items()}
+        return cls(dict(by_country), digests)
+
+    def neighbours(self, place: Place, nearby: Iterable[Place]) -> list[Place]:
+        """The other places of the chronology in the same country, or only the nearby ones
+        when the country has too many to draw them all on every page."""
+        group = self.by_country.get((place.country or "").casefold(), [])
+        chosen = {p.id: p for p in nearby if p.has_coordinates}
+        if len(group) <= COUNTRY_DOTS_MAX:
+            chosen.update((p.id, p) for p in group)
+        chosen.pop(place.id, None)
+        return sorted(chosen.values(), key=lambda p: p.id)
+
+    def deps(self, place: Place, nearby: Iterable[Place]) -> tuple[str, ...]:
+        key = (place.country or "").casefold()
+        group = self.by_country.get(key, [])
+        own = self.country_digest.get(key, "=") if len(group) <= COUNTRY_DOTS_MAX else "="
+        return (own, _digest([(p.id, p.name, p.lat, p.lon) for p in nearby]))
+
+
+def place_map_context(place: Place, neighbours: list[Place],
+                      link_for: Callable[[Place], str]) -> dict:
+    return {"place_map": render_place_map(place, neighbours, load_countries(),
+                                          link_for=link_for)}
+
+
+def overview_map_context(rows: list[tuple[Place, int]], link_for: Callable[[Place], str]) -> dict:
+    return {"overview_map": render_overview_map(rows, load_countries(), link_for)}
+
+
+# -- filters on the timeline ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class FilterOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FilterGroup:
+    """One facet of the filter form; `attribute` is the event item's data-* attribute."""
+
+    name: str
+    legend: str
+    attribute: str
+    options: tuple[FilterOption, ...]
+
+
+def _options(counts: Counter, label: Callable[[str], str]) -> tuple[FilterOption, ...]:
+    rows = [FilterOption(value, label(value), n) for value, n in counts.items()]
+    return tuple(sorted(rows, key=lambda o: (-o.count, o.label.casefold(), o.value)))
+
+
+def type_label(value: str) -> str:
+    return value.replace("-", " ").capitalize()
+
+
+def filter_groups(events: Sequence[Event], actors: Mapping[str, Actor],
+                  places: Mapping[str, Place]) -> list[FilterGroup]:
+    """The facets of the events on one page, with how many events each value covers.
+
+    A facet with a single value filters nothing and is left out (the year on a year page).
+    """
+    types, years, actor_counts, place_counts = Counter(), Counter(), Counter(), Counter()
+    for event in events:
+        types[event.type] += 1
+        years[str(event.date.year)] += 1
+        actor_counts.update({ref.actor for ref in event.actors})
+        place_counts.update(set(event.places))
+    year_label = lambda y: f"{-int(y)} BCE" if int(y) < 0 else y  # noqa: E731
+    groups = [
+        FilterGroup("type", "Type", "data-type", _options(types, type_label)),
+        FilterGroup("year", "Year", "data-year", tuple(sorted(
+            _options(years, year_label), key=lambda o: -int(o.value)))),
+        FilterGroup("actor", "Actor", "data-actors",
+                    _options(actor_counts, lambda a: actors[a].name if a in actors else a)),
+        FilterGroup("place", "Place", "data-places",
+                    _options(place_counts, lambda p: places[p].name if p in places else p)),
+    ]
+    return [group for group in groups if len(group.options) > 1]
+
+
+def filter_deps(events: Sequence[Event]) -> tuple[str, ...]:
+    """Labels are actor and place names: the page changes when one is renamed."""
+    actors = sorted({ref.actor for e in events for ref in e.actors})
+    places = sorted({p for e in events for p in e.places})
+    return (*(f"actor:{a}" for a in actors), *(f"place:{p}" for p in places))

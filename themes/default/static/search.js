@@ -1,0 +1,45 @@
+/* The search page: Pagefind's UI, loaded from the site's own index (nothing from the network).
+ *
+ * Browsers block the index's requests on file:// pages, so there the page says so plainly and
+ * keeps its links to the year pages instead of showing a search box that cannot work.
+ */
+(function () {
+  "use strict";
+
+  var box = document.querySelector("[data-search]");
+  var fallback = document.querySelector("[data-search-fallback]");
+  if (!box) return;
+
+  function offline(message) {
+    var note = document.querySelector("[data-search-offline]");
+    if (message) note.querySelector("strong").textContent = message;
+    note.hidden = false;
+  }
+
+  if (window.location.protocol === "file:") {
+    offline();
+    return;
+  }
+
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
+  var root = new URL(box.getAttribute("data-site-root") || "./", window.location.href);
+  var script = document.createElement("script");
+  script.src = bundle.href + "pagefind-ui.js";
+  script.onload = function () {
+    /* global PagefindUI */
+    new PagefindUI({
+      element: "#search",
+      bundlePath: bundle.pathname,
+      baseUrl: root.pathname,
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false,
+      autofocus: true
+    });
+    fallback.hidden = true;
+  };
+  script.onerror = function () {
+    offline("The search index is missing: build the site again to make it.");
+  };
+  document.body.appendChild(script);
+})();
