@@ -49,7 +49,9 @@ _NO_DATE = FuzzyDate(1)  # stands in only while the event's own date error is re
 
 
 def read_event(document: Document, entry_id: str, diagnostics: list[Diagnostic]) -> Event | None:
-    """The event in `document`, or None when it lacks a usable date (it cannot be placed)."""
+    """The event in `document`, or None when the file is no mapping. An event whose date
+    is missing or wrong is still returned (dated 1 CE) so its references are checked too;
+    with any error the chronology is for reporting only, never for building."""
     fields = Fields(document, diagnostics)
     if fields.mapping("", "an event", EVENT_KEYS) is None:
         return None
@@ -82,7 +84,7 @@ def read_event(document: Document, entry_id: str, diagnostics: list[Diagnostic])
         tags=fields.texts("tags"),
         marks=document.values,
     )
-    return event if date else None
+    return event
 
 
 def read_actor(document: Document, entry_id: str, diagnostics: list[Diagnostic]) -> Actor:

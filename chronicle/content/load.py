@@ -51,9 +51,9 @@ def _load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     config = read_config(root, diagnostics)
     content = root / config.content_dir
-    events = _read_kind(root, content / "events", read_event, diagnostics)
-    actors = _read_kind(root, content / "actors", read_actor, diagnostics)
-    places = _read_kind(root, content / "places", read_place, diagnostics)
+    events = _read_kind(root, content / "events", read_event, diagnostics, None)
+    actors = _read_kind(root, content / "actors", read_actor, diagnostics, _stand_in(Actor))
+    places = _read_kind(root, content / "places", read_place, diagnostics, _stand_in(Place))
     events.sort(key=lambda event: (event.date.sort_key, event.id))
     chronology = Chronology(str(root), config, tuple(events), tuple(actors), tuple(places))
     return chronology, diagnostics
@@ -69,7 +69,14 @@ def entry_files(folder: Path) -> list[Path]:
             if name.endswith(ENTRY_SUFFIXES) and not name.startswith(".")]
 
 
-def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagnostic]) -> list:
+def _stand_in(kind: type[Actor] | type[Place]) -> Callable[[str, str], Actor | Place]:
+    """An unreadable actor or place file still takes its id, so events naming it are not
+    reported as broken too: one mistake, one diagnostic."""
+    return lambda entry_id, path: kind(id=entry_id, name=entry_id, path=path)
+
+
+def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagnostic],
+               stand_in: Callable[[str, str], Actor | Place] | None) -> list:
     entries = []
     seen: dict[str, str] = {}  # id -> the file that took it first
     for file in entry_files(folder):
@@ -89,6 +96,8 @@ def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagn
         document, problems = read_document(file, path)
         diagnostics.extend(problems)
         if document is None:
+            if stand_in is not None:
+                entries.append(stand_in(entry_id, path))
             continue
         entry = reader(document, entry_id, diagnostics)
         if entry is not None:
