@@ -105,11 +105,12 @@ def test_the_special_files_exist(sample_site):
         assert (sample_site / name).is_file(), f"{name} is missing from the site"
 
 
-def test_internal_links_resolve_on_disk(sample_site, parsed):
+def disk_problems(site: Path, parsed: dict[Path, LinkCollector]) -> list[str]:
     """Resolve every link as file:// does: a folder is not a page, and '/x' is the disk's root."""
+    site = site.resolve()
     broken = []
     for page, found in parsed.items():
-        where = page.relative_to(sample_site)
+        where = page.relative_to(site)
         for tag, attribute, url in found.links:
             if not internal(url) or not url or url.startswith("#"):
                 continue
@@ -121,7 +122,7 @@ def test_internal_links_resolve_on_disk(sample_site, parsed):
             if not parts.path:
                 continue
             target = (page.parent / unquote(parts.path)).resolve()
-            if not target.is_relative_to(sample_site.resolve()):
+            if not target.is_relative_to(site):
                 broken.append(f"{where}: <{tag} {attribute}={url!r}> leaves the site")
             elif target.is_dir():
                 broken.append(f"{where}: <{tag} {attribute}={url!r}> names a folder; "
@@ -132,11 +133,16 @@ def test_internal_links_resolve_on_disk(sample_site, parsed):
                 ids = parsed[target].ids if target in parsed else parse_page(target).ids
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{where}: <{tag} {attribute}={url!r}> -> no id "
-                                  f"{parts.fragment!r} in {target.relative_to(sample_site)}")
-    for sheet, url in css_links(sample_site):
+                                  f"{parts.fragment!r} in {target.relative_to(site)}")
+    for sheet, url in css_links(site):
         target = (sheet.parent / unquote(urlsplit(url).path)).resolve()
         if urlsplit(url).scheme or url.startswith("/") or not target.is_file():
-            broken.append(f"{sheet.relative_to(sample_site)}: url({url}) does not resolve")
+            broken.append(f"{sheet.relative_to(site)}: url({url}) does not resolve")
+    return broken
+
+
+def test_internal_links_resolve_on_disk(sample_site, parsed):
+    broken = disk_problems(sample_site, parsed)
     assert not broken, f"{len(broken)} broken links, first ones:\n" + "\n".join(broken[:40])
 
 
@@ -191,28 +197,66 @@ def fetch_status(url: str) -> tuple[str, int | str]:
         return url, str(exc)
 
 
-def test_internal_links_resolve_served_under_a_sub_path(sample_site, parsed, http_server):
-    """As on GitHub Pages at https://user.github.io/chronicle/: every page and link is fetched."""
-    base = http_server(sample_site, "/chronicle/")
-    origin = base[: -len("/chronicle/")]
+def served_problems(site: Path, parsed: dict[Path, LinkCollector], base: str) -> list[str]:
+    """Fetch every page, and every URL a page or stylesheet links, from the site at `base`."""
+    origin = base[: base.index("/", len("http://"))]
     referrers: dict[str, str] = {}
     for page, found in parsed.items():
-        page_url = base + page.relative_to(sample_site).as_posix()
+        page_url = base + page.relative_to(site).as_posix()
         referrers.setdefault(page_url, "(the page itself)")
         for _tag, _attribute, url in found.links:
             if internal(url) and url and not url.startswith("#"):
                 target = urljoin(page_url, url).split("#", 1)[0]
-                referrers.setdefault(target, f"{page.relative_to(sample_site)}: {url!r}")
-    for sheet, url in css_links(sample_site):
-        sheet_url = base + sheet.relative_to(sample_site).as_posix()
-        referrers.setdefault(urljoin(sheet_url, url), f"{sheet.relative_to(sample_site)}: {url}")
+                referrers.setdefault(target, f"{page.relative_to(site)}: {url!r}")
+    for sheet, url in css_links(site):
+        sheet_url = base + sheet.relative_to(site).as_posix()
+        referrers.setdefault(urljoin(sheet_url, url), f"{sheet.relative_to(site)}: {url}")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(fetch_status, sorted(referrers)))
-    broken = [
-        f"{referrers[url]} -> {url.removeprefix(origin)}: {status}"
+    return [
+        f"{referrers[url]} -> {url.removeprefix(origin)}: "
+        + (str(status) if url.startswith(base) else f"{status}, outside {base}")
         for url, status in results
         if status != 200 or not url.startswith(base)
     ]
-    assert not broken, f"{len(broken)} of {len(results)} URLs fail under /chronicle/:\n" + \
-        "\n".join(broken[:40])
+
+
+def test_internal_links_resolve_served_under_a_sub_path(sample_site, parsed, http_server):
+    """As on GitHub Pages at https://user.github.io/chronicle/: every page and link is fetched."""
+    broken = served_problems(sample_site, parsed, http_server(sample_site, "/chronicle/"))
+    assert not broken, f"{len(broken)} URLs fail under /chronicle/:\n" + "\n".join(broken[:40])
+
+
+BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>x</title>
+<link rel="stylesheet" href="../style.css"></head><body>
+<a href="../../actors/minusma/">a folder</a> <a href="/events/x/index.html">root-absolute</a>
+<a href="../gone/index.html">missing</a> <a href="../../../../etc/passwd">outside</a>
+<a href="#nowhere">no such id</a> <a href="../ok/index.html#top">fine</a>
+<img src="pic.png" alt=""></body></html>"""
+
+
+def test_the_checks_catch_broken_links(tmp_path, http_server):
+    """The harness can fail: each kind of broken link in a small site is reported."""
+    site = tmp_path / "site"
+    (site / "events" / "x").mkdir(parents=True)
+    (site / "events" / "ok").mkdir()
+    (site / "actors" / "minusma").mkdir(parents=True)
+    (site / "events" / "x" / "index.html").write_text(BROKEN_PAGE, encoding="utf-8")
+    (site / "events" / "ok" / "index.html").write_text('<p id="top">ok</p>', encoding="utf-8")
+    (site / "events" / "style.css").write_text("a { background: url(../none.svg) }", "utf-8")
+    parsed = all_links(site)
+
+    on_disk = "\n".join(disk_problems(site, parsed))
+    for expected in ("names a folder", "root-absolute", "'../gone/index.html'> -> no such file",
+                     "leaves the site", "'pic.png'> -> no such file", "url(../none.svg)"):
+        assert expected in on_disk, f"not reported: {expected}\n{on_disk}"
+    assert "#top" not in on_disk
+    fragments = [url for page, found in parsed.items() for _t, _a, url in found.links
+                 if url == "#nowhere" and url[1:] not in found.ids]
+    assert fragments == ["#nowhere"]
+
+    served = "\n".join(served_problems(site, parsed, http_server(site, "/chronicle/")))
+    for expected in ("/chronicle/events/gone/index.html: 404", "/events/x/index.html: 404",
+                     "/chronicle/events/x/pic.png: 404", "/chronicle/none.svg: 404"):
+        assert expected in served, f"not reported: {expected}\n{served}"
