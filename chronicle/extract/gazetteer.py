@@ -22,13 +22,13 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from chronicle.extract.text import fold
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"CHRONGAZ"
 MAX_KEY_TOKENS = 6
 _HEADER = struct.Struct("<8sI")  # magic, length of the JSON header that follows
@@ -36,6 +36,8 @@ _HEADER = struct.Struct("<8sI")  # magic, length of the JSON header that follows
 _ENTRY = struct.Struct("<ddIIIIIB3x")
 _SLOT = struct.Struct("<I")
 _KEY_HEAD = struct.Struct("<BH")  # key length, posting count
+_OWN_NAME = 1 << 31  # a posting's flag: the key is the place's own name, not an alternate
+_ID_MASK = _OWN_NAME - 1
 _ADMIN1_FILE = Path(__file__).with_name("geonames_admin1.json")
 
 KINDS = ("city", "region", "country", "area")
@@ -48,7 +50,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "CG": ("Congo-Brazzaville", "Republic of Congo", "Congo"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CF": ("CAR",),
-    "US": ("USA", "U.S.", "U.S.A.", "United States of America", "America"),
+    "US": ("USA", "U.S.", "U.S.A.", "United States of America"),
     "GB": ("UK", "U.K.", "Britain", "Great Britain"),
     "RU": ("Russian Federation",),
     "PS": ("Palestine", "Palestinian Territories"),
@@ -199,9 +201,14 @@ class Gazetteer:
 
     def lookup(self, key: str) -> list[GazetteerEntry]:
         """Places whose folded name is `key`, most populous first."""
-        return [self.entry(i) for i in self.lookup_ids(key)]
+        return [self.entry(i & _ID_MASK) for i in self._postings(key)]
 
-    def lookup_ids(self, key: str) -> tuple[int, ...]:
+    def lookup_named(self, key: str) -> list[tuple[GazetteerEntry, bool]]:
+        """Like `lookup`, each place with whether `key` is its own name, not an alternate
+        one: "Africa" is an alternate name of Mahdia, but Mahdia is not what it means."""
+        return [(self.entry(i & _ID_MASK), bool(i & _OWN_NAME)) for i in self._postings(key)]
+
+    def _postings(self, key: str) -> tuple[int, ...]:
         raw = key.encode("utf-8")
         if not raw or len(raw) > 255:
             return ()
@@ -218,7 +225,7 @@ class Gazetteer:
             slot = (slot + 1) & self._mask
 
     def __contains__(self, key: str) -> bool:
-        return bool(self.lookup_ids(key))
+        return bool(self._postings(key))
 
     def entry(self, index: int) -> GazetteerEntry:
         cached = self._entry_cache.get(index)
@@ -304,6 +311,7 @@ class _Place:
     population: int
     geonameid: int
     keys: set[str]
+    own_keys: set[str] = field(default_factory=set)
 
 
 def usable_alternate(name: str) -> bool:
@@ -371,7 +379,8 @@ def _collect_places() -> list[_Place]:
         places.append(_Place(
             name=city["name"], kind=0, code=code, country=country, admin1=region_code,
             lat=city["latitude"], lon=city["longitude"], population=city["population"] or 0,
-            geonameid=city["geonameid"], keys=_keys_of(city["name"], city["alternatenames"])))
+            geonameid=city["geonameid"], keys=_keys_of(city["name"], city["alternatenames"]),
+            own_keys=_spellings(city["name"])))
         if region_code in admin1_names:
             members.setdefault(region_code, []).append(city)
     english: dict[str, str] = {}
@@ -389,7 +398,7 @@ def _collect_places() -> list[_Place]:
             lat=sum(t["latitude"] for t in towns) / len(towns),  # the centroid of its towns
             lon=sum(t["longitude"] for t in towns) / len(towns),
             population=sum(t["population"] or 0 for t in towns), geonameid=0,
-            keys=_keys_of(name, [local, *bare])))
+            keys=_keys_of(name, [local, *bare]), own_keys={fold(v) for v in (name, local, *bare)}))
     for place in places:
         place.admin1 = english.get(place.admin1, "")
     for code, country in countries.items():
@@ -398,13 +407,14 @@ def _collect_places() -> list[_Place]:
         places.append(_Place(
             name=country["name"], kind=2, code=code, country=country["name"], admin1="",
             lat=float("nan"), lon=float("nan"), population=country["population"] or 0,
-            geonameid=country["geonameid"], keys=keys))
+            geonameid=country["geonameid"], keys=keys, own_keys=keys))
     for name, aliases, code, lat, lon in AREAS:
         places.append(_Place(
             name=name, kind=3, code=code, country=countries.get(code, {}).get("name", ""),
             admin1="",
             lat=lat, lon=lon, population=0, geonameid=0,
-            keys={fold(name)} | {fold(alias) for alias in aliases}))
+            keys={fold(name)} | {fold(alias) for alias in aliases},
+            own_keys={fold(name)} | {fold(alias) for alias in aliases}))
     return places
 
 
@@ -428,7 +438,7 @@ def build_index(places: list[_Place] | None = None) -> bytes:
                                place.geonameid, string_id(place.name), string_id(place.country),
                                string_id(place.admin1), place.kind)
         for key in place.keys:
-            postings.setdefault(key, []).append(index)
+            postings.setdefault(key, []).append(index | (_OWN_NAME if key in place.own_keys else 0))
         if place.code and place.kind != 2:
             by_country.setdefault(place.code, set()).update(place.keys)
         if place.kind == 2:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from chronicle.extract.text import fold, plain_quotes
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
     from chronicle.extract.gazetteer import Gazetteer, GazetteerEntry
 
 MAX_TOKENS = 6
-FUZZY_MIN_LETTERS = 6
+FUZZY_MIN_LETTERS = 6  # a misspelling of a curated place ("Arsham" for Archam)
+FUZZY_MIN_LETTERS_GEONAMES = 7  # of a GeoNames town in a focus country ("Douenza")
 BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a short name
 SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
+ALTERNATE_TOWN = 50_000  # ... and below this, when only an alternate name matches
 
 
 
@@ -37,8 +40,8 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 #: Words before a name that make it a place: "in Gao", "near Ber", "outside Kidal".
 CUE_PREPOSITIONS = _words("""
-in at near outside around from into inside between towards toward across through within
-via to nearby outskirts
+in at on near outside around from into inside between towards toward across through
+within via to nearby outskirts
 """)
 #: "the village of X", "the outskirts of X".
 PLACE_NOUNS = _words("""
@@ -110,17 +113,29 @@ states islamic islam ansar support victory liberty hope unity independence news 
 press media reporters source sources report reports statement camp base airport road
 bridge market mosque church school hospital village town city capital region province
 district border desert river lake red white black green blue gold golden silver young old
-big little small grand royal mr mrs ms dr st saint operation
+big little small grand royal mr mrs ms dr st saint operation africa europe asia oceania
+antarctica americas
+""")
+#: Nationality adjectives, some of which GeoNames lists as regions ("Somali", "Afar"):
+#: only a place before "region" or "state" ("the Somali region").
+DEMONYMS = _words("""
+somali afghan malian nigerien nigerian chadian sudanese yemeni syrian iraqi libyan egyptian
+ethiopian kenyan congolese burkinabe ivorian senegalese mauritanian algerian moroccan
+tunisian russian ukrainian french british american german turkish iranian israeli
+palestinian lebanese saudi emirati qatari pakistani indian chinese togolese beninese
+ghanaian cameroonian guinean gambian liberian rwandan ugandan burundian tanzanian
+mozambican eritrean djiboutian jordanian kurdish yazidi houthi tuareg fulani peul dogon
+bambara arab berber sahrawi afar amhara oromo tigrayan zambian angolan european african
+western canadian belgian dutch swedish danish norwegian italian spanish portuguese
 """)
 #: Places whose names are also everyday words or first names: only after a place cue.
 CUE_ONLY = _words("""
-san santa say koro nara bla dire ber man bar bay orange
+san santa say koro nara bla dire ber man bar bay orange victoria
 john james david michael joseph paul peter mark luke george charles henry william thomas
 mary anna maria sarah grace faith joy patience mercy
 ali omar umar musa moussa ibrahim ahmed ahmad mohamed mohammed muhammad hassan hussein
 abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou
 """)
-_POSSESSIVE = ("'s", "’s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +165,14 @@ class _Token:
     key: str  # folded
     capital: bool
     acronym: bool
+    possessive: bool = False  # written with "'s": "Niger's"
 
 
 @dataclass(frozen=True, slots=True)
 class _Cue:
     strong: bool  # a preposition or place noun says "this is a place"
     relation: str | None
+    specific: bool = False  # "the village of", "south of": more than a bare preposition
 
 
 _GEONAMES_ID = re.compile(r"geonames\D*(\d+)", re.IGNORECASE)
@@ -166,11 +183,21 @@ def tokenise(sentence: str) -> list[_Token]:
     tokens = []
     for found in _TOKEN.finditer(plain_quotes(sentence)):
         text, start, end = found.group(), found.start(), found.end()
-        if text.endswith(_POSSESSIVE) and len(text) > 2:
+        possessive = text.endswith("'s") and len(text) > 2
+        if possessive:
             text, end = text[:-2], end - 2
-        tokens.append(_Token(text, start, end, fold(text), text[0].isupper(),
-                             len(text) > 1 and text.isupper()))
+        capital = text[0].isupper()
+        tokens.append(_Token(text, start, end, _fold_word(text), capital,
+                             capital and len(text) > 1 and text.isupper(), possessive))
     return tokens
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """`fold` for one token, the hot path: most words are plain ASCII letters."""
+    if word.isascii() and word.isalnum():
+        return word.lower()
+    return fold(word)
 
 
 class PlaceFinder:
@@ -239,7 +266,7 @@ class PlaceFinder:
             if isinstance(picked, Place):
                 return self._from_curated(picked, name, 0, len(name), None)
             if picked is not None:
-                return _from_entry(picked, name, 0, len(name), None)
+                return _from_entry(picked[0], name, 0, len(name), None)
         return None
 
     # Lookup ------------------------------------------------------------------------------
@@ -275,12 +302,14 @@ class PlaceFinder:
 
     def _near(self, key: str) -> list[str]:
         """Known names one edit from `key` (same first letter), curated and focus only."""
-        if len(key.replace(" ", "")) < FUZZY_MIN_LETTERS:
+        letters = len(key.replace(" ", ""))
+        if letters < FUZZY_MIN_LETTERS:
             return []
         found: set[str] = set()
         for variant in _deletions(key):
             for candidate in self._fuzzy.get(variant, ()):
-                if candidate != key and candidate[0] == key[0] and _one_edit(key, candidate):
+                if candidate != key and candidate[0] == key[0] and _one_edit(key, candidate) \
+                        and (candidate in self.curated or letters >= FUZZY_MIN_LETTERS_GEONAMES):
                     found.add(candidate)
         return sorted(found, key=lambda k: (k not in self.curated, k))
 
@@ -310,12 +339,15 @@ class PlaceFinder:
         if after_joined and after is not None and after.capital and not region_after \
                 and not area_after and self._foreign_name_word(after):
             return None  # "Keita Boubacar", "Mali National Police"
+        if size == 1 and (key in NEVER_ALONE or (key in DEMONYMS and not region_after)):
+            return None
+        if sentence[first.start - 1:first.start] in ("-", "'") and before is not None \
+                and before.end == first.start - 1:
+            return None  # inside a longer name: "Maarat al-Numan", "Al-Shabaab"
         picked = self._pick(key, region_after=region_after or area_after, fuzzy=fuzzy)
         if picked is None:
             return None
         strong = cue.strong or region_after or area_after
-        if size == 1 and key in NEVER_ALONE:
-            return None
         letters = len(key.replace(" ", ""))
         everyday = size == 1 and (key in CUE_ONLY or letters <= 3)
         if isinstance(picked, Place):
@@ -323,7 +355,7 @@ class PlaceFinder:
                 return None
             return self._from_curated(picked, sentence[first.start:last.end], first.start,
                                       last.end, cue.relation)
-        entry = picked
+        entry, own_name = picked
         if entry.kind != "country":
             if first.acronym:
                 return None  # "UN", "AFP", "MINUSMA" are no towns
@@ -331,24 +363,36 @@ class PlaceFinder:
                 return None  # "Keita said"
         if everyday and not strong and not self._big_focus_town(key):
             return None
-        if entry.kind == "city" and not strong:
-            in_focus = entry.country_code in self.focus
-            if not in_focus and entry.population < SMALL_TOWN:
+        home = entry.country_code in self.focus
+        if entry.kind == "city" and not home and entry.population < SMALL_TOWN \
+                and self.focus and not cue.specific:
+            return None  # "in Moura" (Portugal) in a Malian chronology: "the village of"
+            #              or "south of" is needed to trust a small town that far from home
+        if entry.kind == "city" and not strong and not home:
+            if entry.population < SMALL_TOWN:
                 return None
-            if index == 0 and not in_focus and entry.population < BIG_TOWN:
+            if not own_name and entry.population < ALTERNATE_TOWN:
+                return None  # "Ghaly" is an old name of Galle, but rarely meant
+            if index == 0 and entry.population < BIG_TOWN:
                 return None  # a capitalised first word is weak evidence
         return _from_entry(entry, sentence[first.start:last.end], first.start, last.end,
                            cue.relation)
 
     def _foreign_name_word(self, token: _Token) -> bool:
-        """A capitalised neighbour that is neither a place nor a generic word: a name's part."""
-        if token.acronym or token.key in NAME_NEIGHBOURS or token.key in DIRECTIONS:
+        """A capitalised neighbour that makes the name part of a longer one ("Emmanuel
+        Macron", "Macina Liberation Front"), rather than a word like "Northern" or "Airport".
+        A GeoNames town does not count as a place here: every surname is one somewhere."""
+        if token.acronym or token.key in NAME_NEIGHBOURS or token.key in DIRECTIONS \
+                or token.key in NEVER_ALONE:
             return False
-        if token.key in TITLES:
+        if token.key in TITLES or token.key in CUE_ONLY:
             return True
-        if token.key in NEVER_ALONE:
+        if token.key in self.curated:
             return False
-        return not self._known(token.key) and not _demonym(token.key)
+        if self.gazetteer is not None:
+            return not any(entry.kind in ("country", "area")
+                           for entry in self.gazetteer.lookup(token.key))
+        return True
 
     def _big_focus_town(self, key: str) -> bool:
         """'Gao' needs no cue in a Malian chronology: it is a city of 130,000 there."""
@@ -361,8 +405,9 @@ class PlaceFinder:
     # Choosing among places with one name -------------------------------------------------
 
     def _pick(self, key: str, *, region_after: bool,
-              fuzzy: bool) -> Place | GazetteerEntry | None:
-        """The place a name most likely means: curated first, then by rank in GeoNames.
+              fuzzy: bool) -> Place | tuple[GazetteerEntry, bool] | None:
+        """The place a name most likely means: curated first, then by rank in GeoNames
+        (with whether `key` is that place's own name rather than an alternate one).
 
         Before "region" or "province" a region is meant, so a curated town of that name
         gives way to the region ("the Kidal region" is not the town of Kidal)."""
@@ -371,23 +416,23 @@ class PlaceFinder:
             regions = [p for p in curated if p.kind in ("region", "area")]
             if regions:
                 return regions[0]
-        entries = self.gazetteer.lookup(key) if self.gazetteer is not None else []
+        named = self.gazetteer.lookup_named(key) if self.gazetteer is not None else []
         if fuzzy:  # a misspelling is only trusted inside the chronology's own countries
-            entries = [e for e in entries if e.country_code in self.focus]
-        if region_after and any(e.kind in ("region", "area") for e in entries):
-            return max(entries, key=lambda e: self._rank(e, region_after))
+            named = [(e, own) for e, own in named if e.country_code in self.focus]
+        if region_after and any(e.kind in ("region", "area") for e, _ in named):
+            return max(named, key=lambda pair: self._rank(*pair, region_after=True))
         if curated:
             return curated[0]
-        if not entries:
+        if not named:
             return None
-        return max(entries, key=lambda e: self._rank(e, region_after))
+        return max(named, key=lambda pair: self._rank(*pair, region_after=False))
 
-    def _rank(self, entry: GazetteerEntry, region_after: bool) -> tuple:
+    def _rank(self, entry: GazetteerEntry, own: bool, *, region_after: bool) -> tuple:
         focus = entry.country_code in self.focus
         if region_after:
-            return (entry.kind in ("region", "area"), focus, entry.population)
+            return (entry.kind in ("region", "area"), focus, own, entry.population)
         preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
-        return (entry.kind in ("country", "area"), focus, preferred, entry.population)
+        return (entry.kind in ("country", "area"), focus, own, preferred, entry.population)
 
     def _from_curated(self, place: Place, text: str, start: int, end: int,
                       relation: str | None) -> PlaceMatch:
@@ -439,7 +484,7 @@ def _cue_before(tokens: list[_Token], index: int, sentence: str,
             head = tokens[position - 1].key
             if head in DIRECTIONS:
                 compound = _compound_direction(tokens, position - 1)
-                return _Cue(True, f"{compound} of")
+                return _Cue(True, f"{compound} of", specific=True)
             if head in PLACE_NOUNS:
                 strong = True
                 relation = "near" if head == "outskirts" else relation
@@ -447,13 +492,16 @@ def _cue_before(tokens: list[_Token], index: int, sentence: str,
                 continue
             break
         if word in CUE_PREPOSITIONS:
-            return _Cue(True, relation or ("near" if word == "nearby" else word))
+            return _Cue(True, relation or ("near" if word == "nearby" else word),
+                        specific=strong)
+        capital = tokens[position].capital
         if word in DESCRIPTORS or tokens[position].text[0].isdigit() \
-                or (tokens[position].capital and _demonym(word)):
+                or (capital and (word in DEMONYMS or _demonym(word))) \
+                or (capital and tokens[position].possessive):  # "in Niger's Tillaberi region"
             position -= 1
             continue
         break
-    return _Cue(strong, relation)
+    return _Cue(strong, relation, specific=strong)
 
 
 def _listed_after(tokens: list[_Token], index: int, sentence: str,
@@ -462,7 +510,7 @@ def _listed_after(tokens: list[_Token], index: int, sentence: str,
     if index >= 2 and tokens[index - 1].key in ("and", "or") and (index - 1) in ends:
         earlier = ends[index - 1]
         if sentence[tokens[index - 2].end:tokens[index - 1].start].strip(" ,") == "":
-            return _Cue(True, earlier.relation) if earlier.relation else None
+            return _Cue(True, earlier.relation, specific=True) if earlier.relation else None
     if index >= 1 and index in ends:
         earlier = ends[index]
         if sentence[tokens[index - 1].end:tokens[index].start].strip() == ",":
