@@ -31,6 +31,8 @@ from chronicle.render.templates import (
     templates_digest,
     theme_dir,
 )
+from chronicle.search import BUNDLE as SEARCH_BUNDLE
+from chronicle.search import carry_over_index, index_site
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
@@ -51,12 +53,14 @@ class BuildReport:
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool | None = None,
-          strict: bool = False, changed: Iterable[Path] | None = None) -> BuildReport:
+          strict: bool = False, changed: Iterable[Path] | None = None,
+          search: bool = True) -> BuildReport:
     """Build the site of the chronology in `root` into `out` (default: its output_dir).
 
     Raises ContentError, writing nothing, on any content error (or warning when strict).
     `changed` (the paths a watcher saw) is only a hint: keys decide what is re-rendered,
-    so a missed or extra path can never leave a stale page.
+    so a missed or extra path can never leave a stale page. `search=False` leaves the
+    Pagefind index to the caller (serve runs it in the background after the swap).
     """
     started = time.perf_counter()
     root = Path(root)
@@ -84,9 +88,13 @@ def build(root: Path, out: Path | None = None, *, drafts: bool | None = None,
             outputs = {p.url: render_page(env, p, config) for p in stale}
             write.write_in_place(out, outputs, removed)
             rendered = set(outputs)
+            if search:
+                index_site(out)
         else:
-            rendered = _build_staged(pages, stale, out, env, config)
+            rendered = _build_staged(pages, stale, out, env, config, search)
         write.write_manifest(root, out, keys)
+    elif search and not (out / SEARCH_BUNDLE).is_dir():
+        index_site(out)
     return BuildReport(
         out=out,
         pages=dict(sorted(Counter(p.kind for p in pages).items())),
@@ -151,7 +159,8 @@ def _page_keys(pages: list[Page], fingerprint: Fingerprints, templates: str,
     return keys
 
 
-def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config) -> set[str]:
+def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
+                  search: bool) -> set[str]:
     """Write a whole new site beside `out` and swap it in; on any failure remove it."""
     staging = write.staging_dir(out)
     try:
@@ -161,6 +170,10 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config) 
             unchanged)
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         _render_all(todo, staging, env, config)
+        if search:
+            index_site(staging)  # the search index is part of the site: swapped in with it
+        elif out.is_dir():
+            carry_over_index(out, staging)  # the old index serves until the new one is made
         write.swap_in(staging, out)
     except BaseException:
         write.discard(staging)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from chronicle.link import Linked, Totals
 from chronicle.model import Event
-from chronicle.render import exports
+from chronicle.render import explore, exports
 from chronicle.render.templates import atom_date
-from chronicle.render.urls import entity_url, list_url, year_url
+from chronicle.render.urls import entity_url, list_url, relative, year_url
 
 INDEX_EVENTS = 100  # the newest events shown on the home page; older ones live on year pages
 YEAR_PAGE_EVENTS = 500
@@ -165,13 +165,21 @@ def _home_pages(linked: Linked) -> list[Page]:
     def context() -> dict:
         groups = [YearGroup(y.year, _year_label(y.year), y.totals,
                             _month_groups(linked, y, chosen)) for y in reversed(years_shown)]
+        shown = [linked.events[i] for i in recent]
         return {"title": linked.config.title, "groups": groups, "years": summaries,
-                "totals": linked.totals, "shown": len(recent)}
+                "totals": linked.totals, "shown": len(recent),
+                "filters": explore.filter_groups(shown, linked.actors, linked.places),
+                **explore.chart_context(linked.events, title="Events over time", small=False)}
 
     deps = (*_event_deps(linked.events[i] for i in recent),
-            f"={summaries!r}", f"={linked.totals!r}")
+            f"={summaries!r}", f"={linked.totals!r}",
+            *explore.filter_deps([linked.events[i] for i in recent], linked.actors,
+                                 linked.places),
+            *explore.chart_deps(linked.events))
     return [
         Page("index.html", "home", "index.html", context, deps),
+        Page("search/index.html", "search", "search.html",
+             partial(dict, title="Search", years=summaries), (f"={summaries!r}",)),
         Page("404.html", "home", "404.html", dict, ()),
         Page(".nojekyll", "static", None, bytes, ()),
     ]
@@ -199,7 +207,9 @@ def _year_pages(linked: Linked) -> list[Page]:
             pager = _pager(partial(year_url, year.year), number, len(slices))
             context = partial(_year_context, linked, year, set(chunk), pager, neighbours)
             deps = (*_event_deps(linked.events[i] for i in chunk),
-                    f"={year.totals!r}{neighbours!r}{len(slices)}")
+                    f"={year.totals!r}{neighbours!r}{len(slices)}",
+                    *explore.filter_deps([linked.events[i] for i in chunk], linked.actors,
+                                         linked.places))
             pages.append(Page(year_url(year.year, number), "year", "year.html", context, deps))
     return pages
 
@@ -213,6 +223,8 @@ def _year_context(linked, year, chosen, pager, neighbours) -> dict:
         "previous_year": (previous, _year_label(previous)) if previous is not None else None,
         "next_year": (following, _year_label(following)) if following is not None else None,
         "pager": pager,
+        "filters": explore.filter_groups([linked.events[i] for i in sorted(chosen)],
+                                         linked.actors, linked.places),
     }
 
 
@@ -294,10 +306,27 @@ def _entity_list_pages(linked, kind, entities, totals_of) -> list[Page]:
         listed = [(entity, totals_of.get(entity.id, empty)) for entity in chunk]
         pager = _pager(partial(list_url, kind), number, len(slices))
         context = partial(dict, title=kind.capitalize(), entries=listed, pager=pager)
+        if kind == "places":
+            context = partial(_places_list_context, context, listed, list_url(kind, number))
         deps = (*(f"{kind[:-1]}:{e.id}" for e in chunk),
                 f"={[t for _, t in listed]!r}{len(slices)}")
         pages.append(Page(list_url(kind, number), kind, f"{kind}.html", context, deps))
     return pages
+
+
+def _places_list_context(base: Callable[[], dict], listed, page_url: str) -> dict:
+    rows = [(place, totals.events) for place, totals in listed]
+    link_for = lambda p: relative(page_url, entity_url("places", p.id))  # noqa: E731
+    return {**base(), **explore.overview_map_context(rows, link_for)}
+
+
+def _entity_chart(linked: Linked, indices: list[int], name: str) -> dict:
+    events = [linked.events[i] for i in indices]
+    return explore.chart_context(events, title=f"{name}: events over time", small=True)
+
+
+def _entity_chart_deps(linked: Linked, indices: list[int]) -> tuple[str, ...]:
+    return explore.chart_deps([linked.events[i] for i in indices])
 
 
 def _actor_pages(linked: Linked) -> list[Page]:
@@ -307,25 +336,38 @@ def _actor_pages(linked: Linked) -> list[Page]:
                           linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]],
             "affiliated_with": [linked.actors[a] for a in linked.affiliated_with.get(actor_id, [])],
             "affiliates": [linked.actors[a] for a in linked.affiliates.get(actor_id, [])],
+            **_entity_chart(linked, linked.actor_events.get(actor_id, []),
+                            linked.actors[actor_id].name),
         }
 
     def extra_deps(actor_id: str) -> tuple[str, ...]:
         co = linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]
         named = [a for a, _ in co] + linked.affiliated_with.get(actor_id, []) + \
             linked.affiliates.get(actor_id, [])
-        return (*(f"actor:{a}" for a in named), f"={co!r}")
+        return (*(f"actor:{a}" for a in named), f"={co!r}",
+                *_entity_chart_deps(linked, linked.actor_events.get(actor_id, [])))
 
     return _entity_pages(linked, "actors", linked.actors, linked.actor_events,
                          linked.actor_totals, extra, extra_deps)
 
 
 def _place_pages(linked: Linked) -> list[Page]:
+    maps = explore.PlaceMaps.of(linked.places.values())
+
     def extra(place_id: str) -> dict:
-        return {"nearby": [(linked.places[p], km) for p, km in linked.nearby.get(place_id, [])]}
+        place = linked.places[place_id]
+        nearby = [linked.places[p] for p, _ in linked.nearby.get(place_id, [])]
+        here = entity_url("places", place_id)
+        return {"nearby": [(linked.places[p], km) for p, km in linked.nearby.get(place_id, [])],
+                **_entity_chart(linked, linked.place_events.get(place_id, []), place.name),
+                **explore.place_map_context(place, maps.neighbours(place, nearby),
+                                            lambda p: relative(here, entity_url("places", p.id)))}
 
     def extra_deps(place_id: str) -> tuple[str, ...]:
         near = linked.nearby.get(place_id, [])
-        return (*(f"place:{p}" for p, _ in near), f"={near!r}")
+        return (*(f"place:{p}" for p, _ in near), f"={near!r}",
+                *_entity_chart_deps(linked, linked.place_events.get(place_id, [])),
+                *maps.deps(linked.places[place_id], [linked.places[p] for p, _ in near]))
 
     return _entity_pages(linked, "places", linked.places, linked.place_events,
                          linked.place_totals, extra, extra_deps)

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from chronicle.model import Actor, Event, Place
 from chronicle.render.chart import build_chart, series_for
-from chronicle.render.maps import load_countries, render_overview_map, render_place_map
+from chronicle.render.maps import (
+    load_countries,
+    place_map_inputs,
+    render_overview_map,
+    render_place_map,
+)
 
 #: A country with more charted places than this shows only a place's nearby ones on its map.
 COUNTRY_DOTS_MAX = 60
@@ -43,7 +48,6 @@ class PlaceMaps:
     """Which places each place page draws around itself, worked out once per build."""
 
     by_country: dict[str, list[Place]]
-    country_digest: dict[str, str]
 
     @classmethod
     def of(cls, places: Iterable[Place]) -> PlaceMaps:
@@ -51,9 +55,7 @@ class PlaceMaps:
         for place in places:
             if place.has_coordinates:
                 by_country[(place.country or "").casefold()].append(place)
-        digests = {key: _digest([(p.id, p.name, p.lat, p.lon) for p in sorted(
-            group, key=lambda p: p.id)]) for key, group in by_country.items()}
-        return cls(dict(by_country), digests)
+        return cls(dict(by_country))
 
     def neighbours(self, place: Place, nearby: Iterable[Place]) -> list[Place]:
         """The other places of the chronology in the same country, or only the nearby ones
@@ -66,10 +68,11 @@ class PlaceMaps:
         return sorted(chosen.values(), key=lambda p: p.id)
 
     def deps(self, place: Place, nearby: Iterable[Place]) -> tuple[str, ...]:
-        key = (place.country or "").casefold()
-        group = self.by_country.get(key, [])
-        own = self.country_digest.get(key, "=") if len(group) <= COUNTRY_DOTS_MAX else "="
-        return (own, _digest([(p.id, p.name, p.lat, p.lon) for p in nearby]))
+        """What the map draws, exactly: a place elsewhere moving leaves this page alone."""
+        if not place.has_coordinates:
+            return ()
+        drawn = place_map_inputs(place, self.neighbours(place, nearby), load_countries())
+        return (_digest(drawn),)
 
 
 def place_map_context(place: Place, neighbours: list[Place],
@@ -135,8 +138,8 @@ def filter_groups(events: Sequence[Event], actors: Mapping[str, Actor],
     return [group for group in groups if len(group.options) > 1]
 
 
-def filter_deps(events: Sequence[Event]) -> tuple[str, ...]:
-    """Labels are actor and place names: the page changes when one is renamed."""
-    actors = sorted({ref.actor for e in events for ref in e.actors})
-    places = sorted({p for e in events for p in e.places})
-    return (*(f"actor:{a}" for a in actors), *(f"place:{p}" for p in places))
+def filter_deps(events: Sequence[Event], actors: Mapping[str, Actor],
+                places: Mapping[str, Place]) -> tuple[str, ...]:
+    """The form itself (labels are names, counts are events): renaming an actor redraws
+    the pages whose filters list it, and only those."""
+    return (_digest(filter_groups(events, actors, places)),)

@@ -180,22 +180,40 @@ def sibling_link(place: Place) -> str:
     return f"../{place.id}/index.html"
 
 
+def _place_frame(place: Place, countries: Countries) -> tuple[_Frame, Country | None]:
+    """The place's country with some of its surroundings, or a box around the place."""
+    home = countries.find(place.country)
+    if home is not None:
+        west, south, east, north = home.bbox
+        box = (min(west, place.lon), min(south, place.lat), max(east, place.lon),
+               max(north, place.lat))
+        return _Frame.around(box), home
+    return _Frame.around((place.lon, place.lat, place.lon, place.lat), min_span=4.0), None
+
+
+def _others(place: Place, neighbours: Iterable[Place], frame: _Frame) -> list[Place]:
+    return sorted((p for p in neighbours if p.has_coordinates and p.id != place.id
+                   and frame.contains(p.lon, p.lat)), key=lambda p: (p.name, p.id))
+
+
+def place_map_inputs(place: Place, neighbours: Iterable[Place], countries: Countries) -> tuple:
+    """Everything a place map draws, and nothing else: a build keys the page on it."""
+    if not place.has_coordinates:
+        return ()
+    frame, home = _place_frame(place, countries)
+    others = _others(place, neighbours, frame)
+    return (place.id, place.name, place.lat, place.lon, home.name if home else None,
+            tuple((p.id, p.name, p.lat, p.lon) for p in others))
+
+
 def render_place_map(place: Place, neighbours: Iterable[Place], countries: Countries, *,
                      link_for: Callable[[Place], str] = sibling_link) -> Markup:
     """The place's country (with its borders' context), the place, and the chronology's
     other places inside the crop as smaller linked dots. Empty without coordinates."""
     if not place.has_coordinates:
         return Markup("")
-    home = countries.find(place.country)
-    if home is not None:
-        west, south, east, north = home.bbox
-        box = (min(west, place.lon), min(south, place.lat), max(east, place.lon),
-               max(north, place.lat))
-        frame = _Frame.around(box)
-    else:
-        frame = _Frame.around((place.lon, place.lat, place.lon, place.lat), min_span=4.0)
-    others = sorted((p for p in neighbours if p.has_coordinates and p.id != place.id
-                     and frame.contains(p.lon, p.lat)), key=lambda p: (p.name, p.id))
+    frame, home = _place_frame(place, countries)
+    others = _others(place, neighbours, frame)
     dots = [_dot(frame, p, 4.5, "cm-near", href=link_for(p), label=p.name) for p in others]
     dots.append(_dot(frame, place, 7, "cm-dot", href=None, label=place.name))
     # The name goes on the side of the dot with more room, so it is never cut off.
