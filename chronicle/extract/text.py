@@ -19,3 +19,8 @@ def fold(text: str) -> str:
 def plain_quotes(text: str) -> str:
     """Typographic quotes and dashes to ASCII, so patterns need one spelling only."""
     return text.translate(_QUOTES)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one string, for the many word lists the rules use."""
+    return frozenset(text.split())

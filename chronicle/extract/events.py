@@ -1,0 +1,380 @@
+"""From an article's sentences to draft events: which sentences tell of which event.
+
+A news report tells one or a few events and mentions older ones in passing. The rules:
+only clauses with an event word (attack, killed, clashes...) count; a clause with a date of
+its own or a place of its own that no event has yet starts a new event; a clause without
+either belongs to the event being told; an event whose date is more than a week before
+publication, or known only to the month or year, is background (`primary` false). Totals
+that span several events ("eight killed in two attacks") and running tolls ("more than 200
+peacekeepers have been killed") are not any one event's figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chronicle.extract import nations
+from chronicle.extract.actors import ActorFinder, ActorMention
+from chronicle.extract.article import Article, Sentence
+from chronicle.extract.casualties import Count, find_casualties
+from chronicle.extract.dates import DateMention, find_dates
+from chronicle.extract.lexicon import Lexicon
+from chronicle.extract.places import PlaceFinder, PlaceMatch
+from chronicle.extract.text import plain_quotes
+from chronicle.model import FuzzyDate, Precision
+
+RECENT_DAYS = 7
+_CUE = re.compile(
+    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|ambush(?:es|ed)?|raid(?:s|ed)?|clash(?:es|ed)?"
+    r"|fighting|battles?|bomb(?:s|ing|ings|ed|er|ers)?|explosions?|explosives?|IEDs?|blasts?"
+    r"|shell(?:ing|ed)|air ?strikes?|drone strikes?|strikes? on|gunfire|opened fire|shot dead"
+    r"|kill(?:s|ed|ing)?|died|dead|deaths?|injur(?:ed|ies|y|ing)|wound(?:ed|ing|s)?"
+    r"|massacred?|abduct(?:ed|ion)|kidnapp(?:ed|ing)|incident|neutrali[sz](?:ed|ation)"
+    r"|rockets?|mortars?|landmines?|suicide)\b", re.I)
+_MULTI = re.compile(
+    r"\b(?:two|three|four|five|both|twin|several|multiple|a series of|a spate of)\s+"
+    r"(?:separate\s+|coordinated\s+|simultaneous\s+|deadly\s+|different\s+)?(?:attacks|assaults|"
+    r"ambushes|bombings|incidents|explosions|raids)\b", re.I)
+_PERFECT = re.compile(r"\b(?:have|has)\s+(?:been\s+)?(?:killed|died|wounded|injured)\b", re.I)
+_ROUGH = re.compile(r"\b(?:more than|over|thousands|hundreds|tens of thousands|since)\b", re.I)
+_ONE_EVENT = re.compile(
+    r"\b(?:a|an|the|this|that|their|its)\s+(?:\w+\s+){0,2}(?:attack|assault|ambush|bombing|"
+    r"raid|incident|explosion|strike|clashes|clash|blast)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|assault|ambush|incident|"
+                      r"raid|bombing|clashes|explosion|blast)\b", re.I)
+# "where ... are active", "where the incident occurred on Friday": a description of the place
+_WHERE = re.compile(r",?\s+where\s+(?P<rest>[^;]*)", re.I)
+_WHERE_DESCRIBES = re.compile(
+    r"\b(?:active|operate|operating|present|based|have been|has been|are|is|occurred|took "
+    r"place|happened|live|lives)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r",\s+while\s+|;\s+|,\s+whereas\s+")
+_DIRECTIONS = ("north", "south", "east", "west", "northeast", "northwest", "southeast",
+               "southwest", "north-east", "north-west", "south-east", "south-west")
+_SPECIFICITY = {"country": 0, "region": 1, "area": 1, "road": 2}
+_TYPES = (
+    ("explosion", re.compile(r"\b(?:bomb|explosi|IED|blast|landmine|mine|suicide|shell|air ?strike"
+                             r"|airstrike|drone|rocket|mortar)", re.I)),
+    ("battle", re.compile(r"\b(?:clash|fighting|battle|exchange of fire|gunfight)", re.I)),
+    ("attack", re.compile(r"\b(?:attack|assault|ambush|raid|gunmen|opened fire)", re.I)),
+    ("violence-against-civilians", re.compile(r"\b(?:massacre|abduct|kidnap|executed)", re.I)),
+)
+
+
+@dataclass
+class DraftEvent:
+    """One event as extraction sees it; `evidence` maps each field to its sentences."""
+
+    date: FuzzyDate | None = None
+    places: list[PlaceMatch] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    killed: int | None = None
+    injured: int | None = None
+    primary: bool = True
+    type: str = "attack"
+    title: str = ""
+    summary: str = ""
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    country: str | None = None
+    news: bool = False
+    # working state
+    sentences: list[Sentence] = field(default_factory=list)
+    counts: dict[tuple[str, str], list[Count]] = field(default_factory=dict)
+    last_paragraph: int = 0
+
+    @property
+    def place(self) -> PlaceMatch | None:
+        return self.places[0] if self.places else None
+
+    @property
+    def place_names(self) -> set[str]:
+        return {p.name for p in self.places if p.kind != "country"}
+
+
+@dataclass
+class _Clause:
+    sentence: Sentence
+    text: str
+    start: int
+    dates: list[DateMention]
+    places: list[PlaceMatch]
+    actors: list[ActorMention]
+    counts: list[Count]
+
+
+class Extractor:
+    """Built once per run (the gazetteer and the name tables are the cost), then used per
+    article."""
+
+    def __init__(self, lexicon: Lexicon | None = None, *, gazetteer="auto",
+                 place_finder: PlaceFinder | None = None) -> None:
+        lexicon = lexicon or Lexicon()
+        focus = sorted({p.country for p in lexicon.places if p.country})
+        self.places = place_finder or PlaceFinder(lexicon.places, gazetteer=gazetteer,
+                                                  focus_countries=focus)
+        self.actors = ActorFinder(lexicon.actors)
+
+    def extract(self, article: Article) -> list[DraftEvent]:
+        places = [self._places(s.text) for s in article.sentences]
+        country = _main_country(places)
+        clauses: list[_Clause] = []
+        for sentence, found in zip(article.sentences, places, strict=True):
+            clauses.extend(self._clauses(sentence, found, article.published, country))
+        return _assemble(clauses, article, country)
+
+    def _places(self, text: str) -> list[PlaceMatch]:
+        return [p for p in self.places.find(text)
+                if p.text not in nations.COUNTRY_OF_DEMONYM]
+
+    def _clauses(self, sentence: Sentence, places: list[PlaceMatch],
+                 published: datetime.date | None, country: str | None) -> list[_Clause]:
+        text = sentence.text
+        if not _CUE.search(text) or _MULTI.search(text) or _is_running_toll(text):
+            return []
+        actors = self.actors.find(text, country)
+        places = [p for p in places if not any(p.start < a.end and a.start < p.end
+                                                for a in actors)]
+        cut = len(text)
+        where = _WHERE.search(text)
+        if where and _WHERE_DESCRIBES.search(where.group("rest")):
+            cut = where.start()
+        bounds = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(text[:cut])), cut]
+        clauses = []
+        for start, end in itertools.pairwise(bounds):
+            part = text[start:end]
+            if not _CUE.search(part):
+                continue
+            clauses.append(_Clause(
+                sentence, part, start,
+                [d for d in find_dates(part, published)],
+                [p for p in places if start <= p.start < end],
+                [a for a in actors if start <= a.start < end],
+                find_casualties(part),
+            ))
+        return clauses
+
+
+def _is_running_toll(text: str) -> bool:
+    """ "More than 200 peacekeepers have been killed ...": a tally, not one event."""
+    return bool(_PERFECT.search(text) and _ROUGH.search(text) and not _ONE_EVENT.search(text))
+
+
+def _main_country(places: list[list[PlaceMatch]]) -> str | None:
+    """The country most places in the article lie in (towns count double)."""
+    votes: dict[str, int] = {}
+    for found in places:
+        for place in found:
+            if place.country:
+                votes[place.country] = votes.get(place.country, 0) + (
+                    1 if place.kind == "country" else 2)
+            elif place.kind == "country":
+                votes[place.name] = votes.get(place.name, 0) + 1
+    return max(sorted(votes), key=lambda c: votes[c]) if votes else None
+
+
+# --- assembling clauses into events -------------------------------------------------------
+
+def _assemble(clauses: list[_Clause], article: Article, country: str | None
+              ) -> list[DraftEvent]:
+    events: list[DraftEvent] = []
+    news: DraftEvent | None = None
+    current: DraftEvent | None = None
+    published = article.published
+    for clause in clauses:
+        date_mention = next((d for d in clause.dates if d.date and not d.reported), None)
+        if date_mention is None and any(d.date is None and d.kind == "vague"
+                                        for d in clause.dates):
+            continue  # "in recent years": no event of its own
+        date = date_mention.date if date_mention else None
+        specific = [p for p in clause.places if p.kind != "country" and not _is_reference(p)]
+        others = [p for p in clause.places if p.kind != "country" and _is_reference(p)]
+        target = _choose(events, news, current, clause, date, specific, others, published)
+        if target is None:
+            target = DraftEvent()
+            if not specific and current is not None and current.place is not None:
+                _add_place(target, current.places[0], inherited=True)
+            events.append(target)
+            if news is None and (date is None or _recent(date, published)):
+                news = target
+                target.news = True
+        if date is not None and target.date is None:
+            target.date = date
+            target.evidence.setdefault("date", []).append(clause.sentence.text)
+        _absorb(target, clause, specific, others)
+        current = target
+    return [_finish(event, news, article, country) for event in events
+            if event.date is not None or event.news or published is not None]
+
+
+def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEvent | None,
+            clause: _Clause, date: FuzzyDate | None, specific: list[PlaceMatch],
+            others: list[PlaceMatch], published: datetime.date | None) -> DraftEvent | None:
+    """The event a clause tells more of, or None for a new one."""
+    names = {p.name for p in specific} or {p.name for p in others}
+    if date is None:
+        if names:
+            for event in ([current] if current else []) + events:
+                if event.place_names & names or (event is current and not event.place_names):
+                    return event
+            return None
+        if current is not None and (current.date is None or _recent(current.date, published)
+                                    or current.last_paragraph == clause.sentence.paragraph):
+            return current
+        return news or current
+    if names:
+        for event in events:
+            if (event.date == date or (event.date is None and _recent(date, published))) and (
+                    event.place_names & names or not event.place_names):
+                return event
+        return None
+    if news is not None and (news.date == date or (news.date is None
+                                                   and _recent(date, published))):
+        return news  # the story's own day: more of the main event
+    if _ANAPHOR.search(clause.text):
+        same = [e for e in events if e.date == date]
+        if current in same:
+            return current
+        if same:
+            return same[0]
+    return None
+
+
+def _recent(date: FuzzyDate, published: datetime.date | None) -> bool:
+    if date.precision is not Precision.DAY:
+        return False
+    if published is None:
+        return True
+    age = (published - datetime.date(date.year, date.month, date.day)).days
+    return 0 <= age <= RECENT_DAYS
+
+
+def _is_reference(place: PlaceMatch) -> bool:
+    """ "130 miles south of Timbuktu", "departure from its Ber base": a landmark, not the
+    scene."""
+    relation = (place.relation or "").lower()
+    return relation in ("from", "to", "towards", "toward") or (
+        relation.endswith(" of") and relation.split()[0] in _DIRECTIONS)
+
+
+def _add_place(event: DraftEvent, place: PlaceMatch, inherited: bool = False) -> None:
+    if any(p.name == place.name for p in event.places):
+        return
+    rank = _rank(place)
+    position = len(event.places)
+    for index, existing in enumerate(event.places):
+        if rank > _rank(existing):
+            position = index
+            break
+    event.places.insert(position, place)
+    if inherited:
+        event.notes.append(f"place '{place.name}' taken from the event told just before")
+
+
+def _rank(place: PlaceMatch) -> int:
+    if _is_reference(place):
+        return 0
+    return _SPECIFICITY.get(place.kind, 3)
+
+
+def _absorb(event: DraftEvent, clause: _Clause, specific: list[PlaceMatch],
+            others: list[PlaceMatch]) -> None:
+    sentence = clause.sentence
+    if sentence not in event.sentences:
+        event.sentences.append(sentence)
+    event.last_paragraph = sentence.paragraph
+    before = event.place
+    for place in specific + others + [p for p in clause.places if p.kind == "country"]:
+        _add_place(event, place)
+    if event.place is not before and event.place is not None:
+        event.evidence["place"] = [sentence.text]
+    names = {a.name for a in event.actors}
+    for actor in clause.actors:
+        if actor.name not in names:
+            event.actors.append(actor)
+            names.add(actor.name)
+            _note(event, "actors", sentence.text)
+    for count in clause.counts:
+        event.counts.setdefault((count.kind, count.side), []).append(count)
+        _note(event, count.kind, sentence.text)
+        if count.note:
+            event.notes.append(count.note)
+
+
+def _note(event: DraftEvent, key: str, text: str) -> None:
+    sentences = event.evidence.setdefault(key, [])
+    if text not in sentences:
+        sentences.append(text)
+
+
+def _finish(event: DraftEvent, news: DraftEvent | None, article: Article,
+            country: str | None) -> DraftEvent:
+    published = article.published
+    if event.date is None:
+        if news is not None and news.date is not None:
+            event.date = news.date
+            event.notes.append("date: the day of the main event in the article")
+        elif published is not None:
+            event.date = FuzzyDate(published.year, published.month, published.day)
+            event.notes.append("date: no date in the text; the publication date was used")
+            event.evidence.setdefault("date", [])
+        else:
+            event.notes.append("needs_review: no date in the text and no published date")
+    event.killed = _total(event, "killed")
+    event.injured = _total(event, "injured")
+    event.primary = event.news or (event.date is not None and _recent(event.date, published))
+    place = event.place
+    event.country = (place.country if place and place.kind != "country" else
+                     place.name if place else country)
+    event.type = _type(event)
+    event.title = _title(event)
+    event.summary = " ".join(s.text for s in event.sentences[:3])
+    return event
+
+
+def _total(event: DraftEvent, kind: str) -> int | None:
+    """Every side added up; on each side the largest exact figure told, else the vague
+    lower bound ("dozens")."""
+    total, any_figure = 0, False
+    for side in ("victims", "assailants"):
+        counts = event.counts.get((kind, side), [])
+        exact = [c.value for c in counts if not c.vague]
+        vague = [c.value for c in counts if c.vague]
+        if exact or vague:
+            total += max(exact) if exact else max(vague)
+            any_figure = True
+    return total if any_figure else None
+
+
+def _type(event: DraftEvent) -> str:
+    text = plain_quotes(" ".join(s.text for s in event.sentences))
+    scores = [(len(pattern.findall(text)), -index, name)
+              for index, (name, pattern) in enumerate(_TYPES)]
+    best = max(scores)
+    return best[2] if best[0] else "attack"
+
+
+def _title(event: DraftEvent) -> str:
+    noun = {"explosion": "Explosion", "battle": "Clashes", "attack": "Attack",
+            "violence-against-civilians": "Violence against civilians"}.get(event.type, "Event")
+    place = event.place
+    where = ""
+    if place is not None:
+        relation = place.relation if place.relation in ("near", "outside") else "in"
+        where = f" {relation} {place.name}"
+    if event.killed:
+        return f"{noun}{where}: {event.killed} killed"
+    if event.injured:
+        return f"{noun}{where}: {event.injured} injured"
+    return f"{noun}{where}"
+
+
+def extract_events(article: Article, extractor: Extractor) -> list[DraftEvent]:
+    return extractor.extract(article)
+
+
+def actor_names(actors: Sequence[ActorMention]) -> list[str]:
+    return [a.name for a in actors]
