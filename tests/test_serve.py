@@ -25,7 +25,7 @@ from chronicle.serve.overlay import SCRIPT_URL, inject_live_script
 SECRET = "top secret, outside the site"
 
 
-def fake_build(root, out=None, *, drafts=None, changed=None):
+def fake_build(root, out=None, *, drafts=None, changed=None, search=True):
     """Renders content/events/*.yaml titles into out/; ContentError on bad YAML, nothing written."""
     root = Path(root)
     out = Path(out) if out else root / "site"
@@ -259,7 +259,7 @@ def test_a_page_opened_before_a_rebuild_is_told_to_reload_on_connect(serving, ch
 def test_a_crashing_build_is_reported_and_the_server_goes_on(serving, chronology, tmp_path):
     calls = []
 
-    def flaky_build(root, out=None, *, drafts=None, changed=None):
+    def flaky_build(root, out=None, *, drafts=None, changed=None, search=True):
         calls.append(changed)
         if len(calls) == 2:
             raise KeyError("boom")

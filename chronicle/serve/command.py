@@ -34,7 +34,9 @@ class DevServer:
         self.outcomes: list[RebuildOutcome] = []
         self.rebuilder = Rebuilder(self.root, Path(out).resolve() if out else None,
                                    drafts=drafts, build=build, ingest=ingest,
-                                   on_rebuilt=self._rebuilt, log=log)
+                                   on_rebuilt=self._rebuilt, log=log,
+                                   # the index is made after the reload, in the background
+                                   build_options={"search": False})
         self.watcher = Watcher(self.rebuilder, poll=poll, ingest=ingest, quiet=quiet)
         self._host = host
         self._port = port

@@ -25,7 +25,7 @@ from chronicle.watch.classify import ChangeKind, RebuildPlan, Scope, classify, p
 
 class BuildFunction(Protocol):
     def __call__(self, root: Path, out: Path | None = None, *, drafts: bool | None = None,
-                 changed: Iterable[Path] | None = None) -> Any: ...
+                 changed: Iterable[Path] | None = None, **options: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,10 @@ class Rebuilder:
                  build: BuildFunction | None = None, ingest: bool = False,
                  ingest_articles: Callable[[Path, list[Path]], None] | None = None,
                  on_rebuilt: Callable[[RebuildOutcome], None] | None = None,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None,
+                 build_options: dict[str, Any] | None = None) -> None:
         self.root = root
+        self.build_options = dict(build_options or {})  # e.g. search=False: serve indexes later
         self.out = out
         self.drafts = drafts
         self.config = read_watch_config(root)
@@ -133,7 +135,7 @@ class Rebuilder:
             if plan.scope is not Scope.NONE:
                 changed = None if plan.scope is Scope.FULL else sorted(paths)
                 result["report"] = self._build(self.root, self.out, drafts=self.drafts,
-                                               changed=changed)
+                                               changed=changed, **self.build_options)
         except ContentError as exc:
             result["diagnostics"] = tuple(exc.diagnostics)
         except ChronicleError as exc:  # expected: a template error, a missing theme
