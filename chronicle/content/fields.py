@@ -214,7 +214,7 @@ class Fields:
             return None
         best, low, high = (self.count(join(path, k)) for k in ("best", "low", "high"))
         if best is None and low is None and high is None:
-            if not any(value.get(k) is not None for k in ("best", "low", "high")):
+            if not value:  # `{}`; wrong or unknown keys were reported already
                 self.fail(path, "key.missing", f"'{path}' gives no figure",
                           "write best, low and/or high, e.g. {low: 20, high: 28}")
             return None

@@ -137,6 +137,9 @@ def read_document(file: Path, path: str) -> tuple[Document | None, list[Diagnost
 def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     where = exc.problem_mark or exc.context_mark
     mark = Mark(path, where.line + 1, where.column + 1) if where else Mark(path, 1, 1)
+    if exc.problem and "another document" in exc.problem:
+        return error(mark, "yaml.syntax", "a second YAML document starts here ('---')",
+                     "one file holds one entry: move the rest into a file of its own")
     problem = exc.problem or "malformed YAML"
     if exc.context:
         problem = f"{problem} ({exc.context}"
@@ -202,10 +205,16 @@ class _Builder:
 
         prefix = f"{path}." if path else ""
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag.endswith(":merge"):
+            if isinstance(key_node, ScalarNode) and key_node.tag.endswith(":merge"):
                 self.diagnostics.append(error(
-                    self._mark(key_node), "yaml.key", "a key must be plain text",
-                    "write each key out as `name: value` (no merge keys, lists or mappings)"))
+                    self._mark(key_node), "yaml.key", "merge keys (<<) are not supported",
+                    "write the keys out in this entry"))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.diagnostics.append(error(
+                    self._mark(key_node), "yaml.key", "a key must be plain text, not a "
+                    + ("list" if isinstance(key_node, SequenceNode) else "mapping"),
+                    "write each key as `name: value`"))
                 continue
             key = self._scalar(key_node)
             key_path = f"{prefix}{key}"

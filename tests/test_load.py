@@ -1,0 +1,199 @@
+"""Reading files: YAML with a place for every node, ids from file names, typed keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chronicle.content.load import entry_files, load_content
+from chronicle.content.slug import name_key, slugify
+from chronicle.content.yamlfile import read_document
+
+
+def read(tmp_path: Path, text: str | bytes, name: str = "x.yaml"):
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return read_document(path, f"content/events/{name}")
+
+
+def messages(diagnostics) -> list[str]:
+    return [d.format().split("\n")[0] for d in diagnostics]
+
+
+# -- the YAML reader ------------------------------------------------------------------------
+
+def test_values_keep_their_yaml_types(tmp_path):
+    document, problems = read(tmp_path, "a: 2019\nb: 2019-01-20\nc: '2019-01-20'\nd: yes\n"
+                                        "e: ~\nf: 1.5\ng: [x, 'y']\nh: {i: j}\nk: No way\n")
+    assert problems == []
+    import datetime
+    assert document.data == {"a": 2019, "b": datetime.date(2019, 1, 20), "c": "2019-01-20",
+                             "d": True, "e": None, "f": 1.5, "g": ["x", "y"], "h": {"i": "j"},
+                             "k": "No way"}
+
+
+def test_every_key_and_value_has_its_place(tmp_path):
+    document, _ = read(tmp_path, "title: Ségou\nactors:\n  - {actor: fama, role: target}\n")
+    assert str(document.values["title"]) == "content/events/x.yaml:1:8"
+    assert str(document.keys["actors"]) == "content/events/x.yaml:2:1"
+    assert str(document.values["actors.0.role"]) == "content/events/x.yaml:3:25"
+    assert str(document.mark("actors.0.missing")) == "content/events/x.yaml:3:5"
+
+
+def test_duplicate_keys_are_errors_at_any_depth(tmp_path):
+    document, problems = read(tmp_path, "a:\n  b: 1\n  b: 2\nc: 1\nc: 2\n")
+    assert messages(problems) == [
+        "content/events/x.yaml:3:3: error: duplicate key 'b' (first written on line 2) "
+        "[yaml.duplicate-key]",
+        "content/events/x.yaml:5:1: error: duplicate key 'c' (first written on line 4) "
+        "[yaml.duplicate-key]",
+    ]
+    assert document.data == {"a": {"b": 1}, "c": 1}  # the first, not silently the last
+
+
+def test_malformed_yaml_points_at_the_problem(tmp_path):
+    document, problems = read(tmp_path, "title: x\nplaces: [kidal\n")
+    assert document is None
+    assert messages(problems) == [
+        "content/events/x.yaml:3:1: error: malformed YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 2) [yaml.syntax]"]
+
+
+def test_not_utf8_names_the_line_and_column(tmp_path):
+    document, problems = read(tmp_path, "title: ok\nplace: S\xe9gou\n".encode("latin-1"))
+    assert document is None
+    assert messages(problems) == [
+        "content/events/x.yaml:2:9: error: the file is not UTF-8 (byte 0xe9 at offset 18) "
+        "[file.encoding]"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "the file is empty"),
+    ("  \n\n", "the file is empty"),
+    ("# just a comment\n", "the file holds only comments"),
+])
+def test_empty_files(tmp_path, text, message):
+    document, problems = read(tmp_path, text)
+    assert document is None
+    assert messages(problems) == [f"content/events/x.yaml:1:1: error: {message} [file.empty]"]
+
+
+def test_a_byte_order_mark_is_fine(tmp_path):
+    document, problems = read(tmp_path, "\ufefftitle: x\n")
+    assert (document.data, problems) == ({"title": "x"}, [])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: 1\n---\nb: 2\n",
+     "x.yaml:2:1: error: a second YAML document starts here ('---') [yaml.syntax]"),
+    ("a: !python/object x\n",
+     "x.yaml:1:4: error: unsupported YAML tag '!python/object' [yaml.tag]"),
+    ("a: &x [1, *x]\n",
+     "x.yaml:1:4: error: an alias refers to a node that contains it [yaml.syntax]"),
+    ("b: &b {x: 1}\nc:\n  <<: *b\n",
+     "x.yaml:3:3: error: merge keys (<<) are not supported [yaml.key]"),
+    ("? [a, b]\n: 1\n", "x.yaml:1:3: error: a key must be plain text, not a list [yaml.key]"),
+])
+def test_yaml_features_an_entry_has_no_use_for(tmp_path, text, expected):
+    _, problems = read(tmp_path, text)
+    assert messages(problems) == [f"content/events/{expected}"]
+
+
+# -- ids ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("stem", "slug"), [
+    ("2019-01-20-aguelhok-camp-attack", "2019-01-20-aguelhok-camp-attack"),
+    ("Aguelhok Camp", "aguelhok-camp"),
+    ("Ségou_Région", "segou-region"),
+    ("../../x", "x"),
+    ("a..b", "a-b"),
+    ("--x--", "x"),
+    ("___", ""),
+    ("日本", ""),
+])
+def test_slugs_are_lowercase_ascii_and_never_leave_their_folder(stem, slug):
+    assert slugify(stem) == slug
+
+
+def test_name_keys_ignore_case_accents_and_punctuation():
+    assert name_key("Aguel’hok") == name_key("AGUEL-HOK") == name_key("aguel hok")
+    assert name_key("Ségou") == name_key("SEGOU")
+    assert name_key("Jama'at Nusrat") != name_key("Jamaat Nusrat")
+
+
+def test_files_without_an_id_are_errors(tmp_path):
+    (tmp_path / "content/places").mkdir(parents=True)
+    (tmp_path / "content/places/___.yaml").write_text("name: x\n")
+    (tmp_path / "content/places/.#kidal.yaml").write_text("editor lock file")
+    (tmp_path / "content/places/notes.txt").write_text("not an entry")
+    chronology, diagnostics = load_content(tmp_path)
+    assert chronology.places == ()
+    assert messages(diagnostics) == [
+        "content/places/___.yaml:1:1: error: the file name '___.yaml' gives no id [id.empty]"]
+
+
+def test_entry_files_are_listed_in_a_stable_order(tmp_path):
+    for name in ["b.yaml", "a.yml", "c.yaml", ".hidden.yaml", "d.json"]:
+        (tmp_path / name).write_text("")
+    assert [p.name for p in entry_files(tmp_path)] == ["a.yml", "b.yaml", "c.yaml"]
+    assert entry_files(tmp_path / "missing") == []
+
+
+# -- typed keys -----------------------------------------------------------------------------
+
+def load_event(tmp_path: Path, text: str):
+    folder = tmp_path / "content/events"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "e.yaml").write_text(text, encoding="utf-8")
+    return load_content(tmp_path)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ("primary: maybe\n", "5:10: error: 'primary' must be true or false, not the text 'maybe'"),
+    ("tags: war\n", "5:7: error: 'tags' must be a list of text ([a, b]), not the text 'war'"),
+    ("summary: 12\n", "5:10: error: 'summary' must be text, not the number 12"),
+    ("display_date: 2019-01-20\n",
+     "5:15: error: 'display_date' must be text, not the date 2019-01-20"),
+    ("end_date: [2019]\n", "5:11: error: 'end_date' must be a date, not a list"),
+    ("casualties: {killed: {best: 12, low: 2, high: 9}}\n",
+     "5:29: error: 'casualties.killed' best 12 is outside its range 2–9"),
+    ("casualties: {killed: {}}\n", "5:22: error: 'casualties.killed' gives no figure"),
+    ("casualties: {killed: {lowest: 2}}\n",
+     "5:23: error: unknown key 'lowest' in 'casualties.killed' (did you mean 'low'?)"),
+    ("casualties: {killed: 2.5}\n",
+     "5:22: error: 'casualties.killed' must be a whole number, not the number 2.5"),
+    ("sources: [{url: 'http:/x'}]\n", "5:17: error: 'http:/x' is not an http(s) address"),
+    ("actors: [{role: target}]\n", "5:10: error: an event's actor has no 'actor'"),
+])
+def test_typed_keys(tmp_path, extra, expected):
+    _, diagnostics = load_event(tmp_path, "title: A\ndate: 2019\ntype: attack\nstatus: draft\n"
+                                + extra)
+    assert messages(diagnostics) == [f"content/events/e.yaml:{expected} [{code_of(expected)}]"]
+
+
+def code_of(message: str) -> str:
+    if "unknown key" in message:
+        return "key.unknown"
+    if "outside its range" in message:
+        return "figure.range"
+    if "http(s)" in message:
+        return "url.scheme"
+    if "gives no figure" in message or "has no" in message:
+        return "key.missing"
+    return "type.invalid"
+
+
+def test_an_entry_must_be_a_mapping(tmp_path):
+    _, diagnostics = load_event(tmp_path, "- title: A\n")
+    assert messages(diagnostics) == [
+        "content/events/e.yaml:1:1: error: an event must be a mapping of keys (`title: ...`), "
+        "not a list [type.invalid]"]
+
+
+def test_required_keys_that_are_empty(tmp_path):
+    _, diagnostics = load_event(tmp_path, "title:\ndate: 2019\n")
+    assert messages(diagnostics) == [
+        "content/events/e.yaml:1:1: error: 'title' of an event is empty [key.missing]",
+        "content/events/e.yaml:1:1: error: an event has no 'type' [key.missing]",
+    ]
