@@ -49,13 +49,15 @@ def extract_article(path: Path, published: datetime.date | None,
         raise ExtractionError(
             f"{path}: no event found: no sentence tells of an attack, clashes or casualties "
             "with a date or a place")
-    complete = [e for e in events if e.date is not None and e.place is not None]
-    if not complete:
-        missing = "a date (pass --published YYYY-MM-DD)" if all(
-            e.date is None for e in events) else "a place Chronicle knows"
+    if all(e.date is None for e in events):
         raise ExtractionError(
-            f"{path}: found {len(events)} event(s) but none with {missing}; add the place to "
-            "content/places/ or check the article")
+            f"{path}: found {len(events)} event(s) but the text fixes no date on its own (only "
+            "days like 'on Sunday'); pass --published YYYY-MM-DD, add a 'date YYYY-MM-DD' first "
+            "line, or a sidecar .meta.yaml with `published`")
+    if all(e.place is None for e in events):
+        raise ExtractionError(
+            f"{path}: found {len(events)} event(s) but no place Chronicle knows; add the place "
+            "to content/places/ (name, aliases, country) and run again")
     return article, events
 
 
