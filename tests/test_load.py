@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chronicle.content.load import entry_files, load_content
 from chronicle.content.slug import name_key, slugify
@@ -90,7 +94,7 @@ def test_a_byte_order_mark_is_fine(tmp_path):
     ("a: !python/object x\n",
      "x.yaml:1:4: error: unsupported YAML tag '!python/object' [yaml.tag]"),
     ("a: &x [1, *x]\n",
-     "x.yaml:1:4: error: an alias refers to a node that contains it [yaml.syntax]"),
+     "x.yaml:1:1: error: an alias refers to a node that contains it [yaml.syntax]"),
     ("b: &b {x: 1}\nc:\n  <<: *b\n",
      "x.yaml:3:3: error: merge keys (<<) are not supported [yaml.key]"),
     ("? [a, b]\n: 1\n", "x.yaml:1:3: error: a key must be plain text, not a list [yaml.key]"),
@@ -197,3 +201,35 @@ def test_required_keys_that_are_empty(tmp_path):
         "content/events/e.yaml:1:1: error: 'title' of an event is empty [key.missing]",
         "content/events/e.yaml:1:1: error: an event has no 'type' [key.missing]",
     ]
+
+
+# -- the fast resolver reads every scalar as PyYAML does ------------------------------------
+
+BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # what the reader speeds up
+TRICKY = ["yes", "Yes", "yEs", "NO", "on", "Off", "y", "n", "null", "Null", "nULL", "~", "the",
+          "near", "o", "1", "-1", "+1", ".5", "0x1F", "0o7", "1_000", "2019-01-20", "2019-1-2",
+          "1:20", "1e3", ".inf", "-.Inf", ".nan", "nan", "2001-12-14t21:59:43.10-05:00"]
+
+
+@pytest.mark.parametrize("scalar", TRICKY)
+def test_plain_scalars_resolve_as_pyyaml_does(tmp_path, scalar):
+    expected = yaml.load(f"k: {scalar}\n", Loader=BASE)
+    document, problems = read(tmp_path, f"k: {scalar}\n")
+    assert problems == []
+    assert repr(document.data) == repr(expected)  # repr: nan != nan, and 1 == True
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+               min_size=1, max_size=12))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_single_scalar_resolves_as_pyyaml_does(tmp_path, scalar):
+    text = f"k: {json.dumps(scalar, ensure_ascii=False)}\nv: {scalar.strip()}\n"
+    try:
+        expected = yaml.load(text, Loader=BASE)
+    except yaml.YAMLError:
+        return  # not a plain scalar YAML accepts; nothing to compare
+    document, problems = read(tmp_path, text)
+    if problems:
+        assert any(d.code in ("yaml.tag", "yaml.key") for d in problems)
+        return
+    assert repr(document.data) == repr(expected)

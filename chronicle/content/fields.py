@@ -52,17 +52,8 @@ class Fields:
     # -- plumbing -------------------------------------------------------------------------
 
     def value(self, path: str) -> object:
-        node = self.document.data
-        if "." not in path and isinstance(node, dict):  # a top-level key: the common case
-            return node.get(path) if path else node
-        for part in path.split(".") if path else ():
-            if isinstance(node, dict):
-                node = node.get(part)
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
+        """The value written at `path`; None when absent or empty."""
+        return self.document.found.get(path)
 
     def fail(self, path: str, code: str, message: str, hint: str | None = None,
              at_key: bool = False) -> None:

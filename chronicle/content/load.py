@@ -59,14 +59,17 @@ def _load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
     return chronology, diagnostics
 
 
-def entry_files(folder: Path) -> list[Path]:
-    """The entry files of one kind, in a stable order; dotfiles (editor locks) left out."""
+def entry_names(folder: Path) -> list[str]:
+    """The entry file names of one kind, in a stable order; dotfiles (editor locks) left out."""
     try:
         names = sorted(os.listdir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in names
-            if name.endswith(ENTRY_SUFFIXES) and not name.startswith(".")]
+    return [name for name in names if name.endswith(ENTRY_SUFFIXES) and not name.startswith(".")]
+
+
+def entry_files(folder: Path) -> list[Path]:
+    return [folder / name for name in entry_names(folder)]
 
 
 def _stand_in(kind: type[Actor] | type[Place]) -> Callable[[str, str], Actor | Place]:
@@ -79,21 +82,22 @@ def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagn
                stand_in: Callable[[str, str], Actor | Place] | None) -> list:
     entries = []
     seen: dict[str, str] = {}  # id -> the file that took it first
-    for file in entry_files(folder):
-        path = file.relative_to(root).as_posix()
-        stem = file.name.rsplit(".", 1)[0]
-        entry_id = slugify(stem)
+    prefix = folder.relative_to(root).as_posix()
+    directory = str(folder)
+    for name in entry_names(folder):
+        path = f"{prefix}/{name}"
+        entry_id = slugify(name.rsplit(".", 1)[0])
         start = Mark(path, 1, 1)
         if not entry_id:
             diagnostics.append(error(
-                start, "id.empty", f"the file name '{file.name}' gives no id",
+                start, "id.empty", f"the file name '{name}' gives no id",
                 "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
             continue
         if entry_id in seen:
             diagnostics.append(_collision(start, entry_id, seen[entry_id], folder.name))
             continue
         seen[entry_id] = path
-        document, problems = read_document(file, path)
+        document, problems = read_document(os.path.join(directory, name), path)
         diagnostics.extend(problems)
         if document is None:
             if stand_in is not None:

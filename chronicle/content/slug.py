@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -19,6 +20,8 @@ def slugify(stem: str) -> str:
     """A file stem as a URL slug: lowercase ASCII, accents folded, every other run of
     characters (spaces, underscores, dots, slashes) one '-'. The result can never hold
     '/' or '..', so a slug cannot leave its folder; it is '' when nothing is left."""
+    if _SLUG.fullmatch(stem):  # already a slug, as almost every file name is
+        return stem
     return _NOT_SLUG.sub("-", _ascii_fold(stem)).strip("-")
 
 

@@ -25,17 +25,31 @@ except ImportError:  # PyYAML built without libyaml: slower, same results
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 #: first characters that may start a non-text plain scalar (null, bool, number, date...)
 _TYPED_STARTS = frozenset(c for c in _BaseLoader.yaml_implicit_resolvers if c)
+#: the only words YAML 1.1 (as PyYAML reads it) takes for something other than text
+_BOOLS = ("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+          "FALSE", "on", "On", "ON", "off", "Off", "OFF")
+_WORDS = {**dict.fromkeys(_BOOLS, "tag:yaml.org,2002:bool"),
+          **dict.fromkeys(("null", "Null", "NULL"), "tag:yaml.org,2002:null")}
 
 
 class _Loader(_BaseLoader):
     """The safe loader, answering "this is text" without its regexes when the first
-    character already rules out every other type (most values in an entry file)."""
+    character or the word already rules out every other type (most values in an entry)."""
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_STARTS)):
-            return _STR
+        if kind is ScalarNode:
+            if not implicit[0] or (value and value[0] not in _TYPED_STARTS):
+                return _STR
+            if value[:1].isalpha():  # starts like "no" or "null": only those exact words
+                return _WORDS.get(value, _STR)
+        elif kind is MappingNode:
+            return _MAP
+        elif kind is SequenceNode:
+            return _SEQ
         return super().resolve(kind, value, implicit)
 
 _SCALAR_CONSTRUCTORS = {
@@ -76,6 +90,7 @@ class Document:
     data: object
     values: MarkMap
     keys: MarkMap
+    found: dict[str, object]  # the value at each dotted path, to read keys without walking
 
     def mark(self, path: str) -> Mark:
         """Where the value at `path` starts, or its nearest written parent's."""
@@ -96,11 +111,12 @@ def offset_mark(path: str, raw: bytes, offset: int) -> Mark:
     return Mark(path, before.count(b"\n") + 1, column)
 
 
-def read_document(file: Path, path: str) -> tuple[Document | None, list[Diagnostic]]:
+def read_document(file: Path | str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Read `file` (shown to people as `path`); None and the reasons when it cannot be used."""
     start = Mark(path, 1, 1)
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as stream:
+            raw = stream.read()
     except OSError as exc:
         return None, [error(start, "file.unreadable", f"cannot read the file: {exc.strerror}")]
     try:
@@ -129,9 +145,13 @@ def read_document(file: Path, path: str) -> tuple[Document | None, list[Diagnost
         return None, [error(start, "file.empty", "the file holds only comments",
                             "write the entry's keys, or delete the file")]
     builder = _Builder(path, loader)
-    data = builder.build(node, "")
-    document = Document(path, data, MarkMap(path, builder.values), MarkMap(path, builder.keys))
-    return document, builder.diagnostics
+    try:
+        data = builder.build(node, "")
+    except RecursionError:  # only an alias inside its own anchor nests this deep
+        return None, [error(start, "yaml.syntax", "an alias refers to a node that contains it",
+                            "write the value out instead of using *alias")]
+    values, keys = MarkMap(path, builder.values), MarkMap(path, builder.keys)
+    return Document(path, data, values, keys, builder.found), builder.diagnostics
 
 
 def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -151,42 +171,36 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
 
 
 class _Builder:
-    """One walk over the node tree: data, positions and node-level problems together."""
+    """One walk over the node tree: data, positions and node-level problems together.
+
+    Called once per node of every file, so it is written for speed: class checks by
+    identity and text values taken as they are."""
 
     def __init__(self, path: str, loader: _Loader):
         self.path = path
         self.loader = loader
         self.values: dict[str, Position] = {}
         self.keys: dict[str, Position] = {}
+        self.found: dict[str, object] = {}
         self.diagnostics: list[Diagnostic] = []
-        self._open: set[int] = set()
 
     def _mark(self, node: Node) -> Mark:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: str) -> object:
         self.values[path] = node.start_mark
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if id(node) in self._open:
-            self.diagnostics.append(error(self._mark(node), "yaml.syntax",
-                                          "an alias refers to a node that contains it",
-                                          "write the value out instead of using *alias"))
-            return None
-        self._open.add(id(node))
-        try:
-            if isinstance(node, SequenceNode):
-                prefix = f"{path}." if path else ""
-                return [self.build(item, f"{prefix}{i}") for i, item in enumerate(node.value)]
-            if isinstance(node, MappingNode):
-                return self._mapping(node, path)
-            return None
-        finally:
-            self._open.discard(id(node))
+        kind = node.__class__
+        if kind is ScalarNode:
+            value = node.value if node.tag == _STR else self._typed(node)
+        elif kind is MappingNode:
+            value = self._mapping(node, path)
+        else:
+            prefix = f"{path}." if path else ""
+            value = [self.build(item, f"{prefix}{i}") for i, item in enumerate(node.value)]
+        self.found[path] = value
+        return value
 
-    def _scalar(self, node: ScalarNode) -> object:
-        if node.tag == _STR:  # most values: skip the constructor's generic checks
-            return node.value
+    def _typed(self, node: ScalarNode) -> object:
         constructor = _SCALAR_CONSTRUCTORS.get(node.tag)
         if constructor is None:
             self.diagnostics.append(error(
@@ -202,21 +216,23 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: str) -> dict[object, object]:
         result: dict[object, object] = {}
-
         prefix = f"{path}." if path else ""
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag.endswith(":merge"):
+            if key_node.__class__ is not ScalarNode:
+                self.diagnostics.append(error(
+                    self._mark(key_node), "yaml.key", "a key must be plain text, not a "
+                    + ("list" if key_node.__class__ is SequenceNode else "mapping"),
+                    "write each key as `name: value`"))
+                continue
+            if key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag.endswith(":merge"):
                 self.diagnostics.append(error(
                     self._mark(key_node), "yaml.key", "merge keys (<<) are not supported",
                     "write the keys out in this entry"))
                 continue
-            if not isinstance(key_node, ScalarNode):
-                self.diagnostics.append(error(
-                    self._mark(key_node), "yaml.key", "a key must be plain text, not a "
-                    + ("list" if isinstance(key_node, SequenceNode) else "mapping"),
-                    "write each key as `name: value`"))
-                continue
-            key = self._scalar(key_node)
+            else:
+                key = self._typed(key_node)
             key_path = f"{prefix}{key}"
             if key in result:
                 first = self.keys[key_path].line + 1
