@@ -60,6 +60,10 @@ _DESCRIBED_BEFORE = re.compile(
 _BRACKETED = re.compile(
     r"(?P<name>(?:[A-Z][\w'-]*)(?:\s+(?:[A-Z][\w'-]*|of|for|the|and|in|de|du|des|la|le|al|"
     r"wal|el)){1,9})\s+\((?P<acronym>[A-Z][A-Za-z-]{1,9})\)")
+# "Fighters of the Movement for ... (MSA)": the group is what follows "of the"
+_MEMBERS_OF = re.compile(
+    r"^(?:(?:Fighters|Members|Militants|Elements|Supporters|Soldiers|Troops|Leaders?|Units|"
+    r"Commanders?|Spokesman|Head)\s+of\s+)?(?:The|the|A|An)?\s*")
 _GROUP = re.compile(r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,4})group\b")
 _FIGHTERS = re.compile(
     r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,3})(?P<noun>militants|fighters|rebels|insurgents|"
@@ -239,7 +243,7 @@ class ActorFinder:
 
     def _new_names(self, text: str, found: list[ActorMention]) -> None:
         for match in _BRACKETED.finditer(text):
-            name = re.sub(r"^(?:The|A|An|According to the|the)\s+", "", match.group("name"))
+            name = _MEMBERS_OF.sub("", match.group("name"))
             acronym = match.group("acronym")
             if _is_place_name(name) or _is_place_name(acronym) or fold(acronym) in NON_PARTIES:
                 continue

@@ -196,6 +196,9 @@ def _active_before(lower: list[str], first: int) -> str | None:
             return "killed" if word in KILL else "injured"
         if word not in _FILLER_BEFORE:
             break
+    window = lower[max(0, first - 8):first]
+    if "toll" in window and not any(w[0].isdigit() for w in window):
+        return "killed"  # "the death toll from the bombing rose to 31"
     return None
 
 
