@@ -50,7 +50,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "CG": ("Congo-Brazzaville", "Republic of Congo", "Congo"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CF": ("CAR",),
-    "US": ("USA", "U.S.", "U.S.A.", "United States of America"),
+    "US": ("US", "USA", "U.S.", "U.S.A.", "United States of America"),
     "GB": ("UK", "U.K.", "Britain", "Great Britain"),
     "RU": ("Russian Federation",),
     "PS": ("Palestine", "Palestinian Territories"),
@@ -120,8 +120,9 @@ def source_version() -> str:
 
 def index_path(directory: Path | None = None) -> Path:
     """Named by everything the index is built from, so any change makes a fresh one."""
-    names = zlib.crc32(_ADMIN1_FILE.read_bytes())
-    return (directory or cache_dir()) / f"gazetteer-{source_version()}-f{FORMAT}-{names:08x}.bin"
+    inputs = zlib.crc32(repr((COUNTRY_ALIASES, AREAS)).encode(), zlib.crc32(
+        _ADMIN1_FILE.read_bytes()))
+    return (directory or cache_dir()) / f"gazetteer-{source_version()}-f{FORMAT}-{inputs:08x}.bin"
 
 
 class GazetteerError(Exception):

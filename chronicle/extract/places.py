@@ -285,8 +285,10 @@ class PlaceFinder:
                 break
             keys.append(f"{keys[-1]} {tokens[end].key}")
         for size in range(len(keys), 0, -1):
-            if size > 1 and not tokens[index + size - 1].capital:
-                continue
+            last_word = tokens[index + size - 1]
+            if size > 1 and not last_word.capital and last_word.key not in REGION_WORDS \
+                    and last_word.key not in AREA_WORDS:
+                continue  # "Mocimboa da Praia", "Timbuktu region", not "Gao has"
             if self._known(keys[size - 1]):
                 return size, keys[size - 1], False
         token = tokens[index]
@@ -339,8 +341,9 @@ class PlaceFinder:
         if after_joined and after is not None and after.capital and not region_after \
                 and not area_after and self._foreign_name_word(after):
             return None  # "Keita Boubacar", "Mali National Police"
-        if size == 1 and (key in NEVER_ALONE or (key in DEMONYMS and not region_after)):
-            return None
+        if size == 1 and not first.acronym \
+                and (key in NEVER_ALONE or (key in DEMONYMS and not region_after)):
+            return None  # ("US" is a country, "us" is not)
         if sentence[first.start - 1:first.start] in ("-", "'") and before is not None \
                 and before.end == first.start - 1:
             return None  # inside a longer name: "Maarat al-Numan", "Al-Shabaab"
@@ -349,7 +352,7 @@ class PlaceFinder:
             return None
         strong = cue.strong or region_after or area_after
         letters = len(key.replace(" ", ""))
-        everyday = size == 1 and (key in CUE_ONLY or letters <= 3)
+        everyday = size == 1 and (key in CUE_ONLY or (letters <= 3 and not first.acronym))
         if isinstance(picked, Place):
             if everyday and not strong and not self._big_focus_town(key):
                 return None
@@ -428,11 +431,15 @@ class PlaceFinder:
         return max(named, key=lambda pair: self._rank(*pair, region_after=False))
 
     def _rank(self, entry: GazetteerEntry, own: bool, *, region_after: bool) -> tuple:
+        """Countries and areas, then the chronology's own countries, then towns before
+        regions, then size; a place known by the name only as an alternate one counts a
+        fifth of its size ("Nara" is still Nara-shi, Japan, but "Africa" is not Mahdia)."""
         focus = entry.country_code in self.focus
+        weight = entry.population if own else entry.population / 5
         if region_after:
-            return (entry.kind in ("region", "area"), focus, own, entry.population)
+            return (entry.kind in ("region", "area"), focus, weight)
         preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
-        return (entry.kind in ("country", "area"), focus, own, preferred, entry.population)
+        return (entry.kind in ("country", "area"), focus, preferred, weight)
 
     def _from_curated(self, place: Place, text: str, start: int, end: int,
                       relation: str | None) -> PlaceMatch:

@@ -1,0 +1,341 @@
+"""Finding places in sentences: curated places and the world gazetteer, place cues,
+spelling variants, and the words and names that must not become places."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from chronicle.extract.places import PlaceFinder, PlaceMatch, tokenise
+from chronicle.model import Place
+
+
+def place(id: str, name: str, **fields) -> Place:
+    return Place(id=id, name=name, path=f"content/places/{id}.yaml", **fields)
+
+
+#: A Malian chronology's own places, as a person curates them: villages GeoNames lacks,
+#: spellings the news uses, and one place with its region and coordinates left out.
+CURATED = (
+    place("aguelhok", "Aguelhok", aliases=("Aguel'hok", "Aguelhoc"), kind="town",
+          country="Mali", admin1="Kidal", lat=19.46139, lon=0.85889),
+    place("ber", "Ber", kind="town", country="Mali", admin1="Timbuktu"),
+    place("archam", "Archam", aliases=("Arsham",), kind="village", country="Mali",
+          admin1="Gao", lat=15.21667, lon=-0.3),
+    place("kerena", "Kerena", aliases=("Kéréna",), kind="village", country="Mali",
+          admin1="Mopti"),
+    place("korioume", "Korioume", kind="village", country="Mali", admin1="Timbuktu"),
+    place("douentza", "Douentza", kind="town", country="Mali"),  # admin1, lat, lon to fill
+    place("timbuktu-region", "Timbuktu region", kind="region", country="Mali",
+          admin1="Timbuktu"),
+)
+
+
+@pytest.fixture(scope="module")
+def mali() -> PlaceFinder:
+    """A Malian chronology: curated places, focus derived from them."""
+    return PlaceFinder(CURATED)
+
+
+@pytest.fixture(scope="module")
+def sahel() -> PlaceFinder:
+    """No curated places; the chronology covers the central Sahel."""
+    return PlaceFinder((), focus_countries=("Mali", "Burkina Faso", "Niger"))
+
+
+@pytest.fixture(scope="module")
+def world() -> PlaceFinder:
+    """No curated places and no focus: the whole world, ranked by population."""
+    return PlaceFinder((), focus_countries=())
+
+
+def names(matches: list[PlaceMatch]) -> list[str]:
+    return [m.name for m in matches]
+
+
+def by_text(matches: list[PlaceMatch]) -> dict[str, PlaceMatch]:
+    return {m.text: m for m in matches}
+
+
+# The seed cases (DESIGN §3, issue 4) -----------------------------------------------------
+
+def test_near_the_village_of(mali: PlaceFinder) -> None:
+    sentence = ("The incident occurred early on Sunday in the northeastern Kidal province "
+                "near the village of Aguelhok.")
+    kidal, aguelhok = mali.find(sentence)
+    assert (kidal.name, kidal.kind, kidal.country, kidal.relation) == ("Kidal", "region", "Mali",
+                                                                      "in")
+    assert (aguelhok.place_id, aguelhok.source, aguelhok.relation) == ("aguelhok", "content",
+                                                                       "near")
+    assert sentence[aguelhok.start:aguelhok.end] == "Aguelhok"
+
+
+def test_between_two_places_both_get_the_relation(mali: PlaceFinder) -> None:
+    found = mali.find("Peacekeepers came under fire along a road between Timbuktu and Ber.")
+    assert names(found) == ["Timbuktu", "Ber"]
+    assert [m.relation for m in found] == ["between", "between"]
+    assert found[1].place_id == "ber" and found[0].source == "geonames"
+    assert found[0].admin1 == "Timbuktu" and found[0].lat is not None
+
+
+def test_miles_south_of(mali: PlaceFinder) -> None:
+    (douentza,) = mali.find("The second attack happened in Douenza, around 130 miles "
+                            "south of")[:1]
+    assert douentza.name == "Douentza"
+    (timbuktu,) = mali.find("It lies around 130 miles south of Timbuktu.")
+    assert (timbuktu.name, timbuktu.relation) == ("Timbuktu", "south of")
+
+
+def test_the_central_city_of(mali: PlaceFinder) -> None:
+    (timbuktu,) = mali.find("Gunmen attacked a UN base in the central city of Timbuktu.")
+    assert (timbuktu.name, timbuktu.kind, timbuktu.relation) == ("Timbuktu", "town", "in")
+
+
+def test_a_misspelt_curated_place_before_region(mali: PlaceFinder) -> None:
+    (archam,) = mali.find("Fighting broke out in the Arsham region on Friday.")
+    assert (archam.name, archam.text, archam.place_id) == ("Archam", "Arsham", "archam")
+    assert archam.admin1 == "Gao" and archam.relation == "in"
+
+
+def test_three_borders_is_an_area(mali: PlaceFinder) -> None:
+    (area,) = mali.find("Jihadists roam the Three Borders region.")
+    assert (area.name, area.kind) == ("Three Borders", "area")
+
+
+def test_a_curated_region_wins_with_its_own_words(mali: PlaceFinder) -> None:
+    (region,) = mali.find("Violence spread across the Timbuktu region last year.")
+    assert (region.place_id, region.text) == ("timbuktu-region", "Timbuktu region")
+
+
+def test_curated_places_are_completed_from_geonames(mali: PlaceFinder) -> None:
+    (douentza,) = mali.find("One peacekeeper was killed in Douentza.")
+    assert douentza.place_id == "douentza"
+    assert douentza.admin1 == "Mopti"  # filled from GeoNames, not curated
+    assert douentza.lat is not None and douentza.geonameid == 2458334
+
+
+# Spelling variants -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("Douenza", "Douentza"),  # one letter missing: GeoNames town in a focus country
+    ("Aguelhoc", "Aguelhok"),  # a curated alias
+    ("Aguel'hok", "Aguelhok"),
+    ("Aguel’hok", "Aguelhok"),  # typographic apostrophe
+    ("Tombouctou", "Timbuktu"),  # French name
+    ("Kéréna", "Kerena"),  # accents
+    ("Tillabéri", "Tillabéri"),
+])
+def test_spellings_resolve_to_one_place(mali: PlaceFinder, sahel: PlaceFinder, written: str,
+                                        name: str) -> None:
+    finder = sahel if written == "Tillabéri" else mali
+    sentence = f"Soldiers were deployed near {written} on Monday."
+    (found,) = finder.find(sentence)
+    assert found.name == name
+    assert found.text == written == sentence[found.start:found.end]
+
+
+def test_fuzzy_matching_stays_inside_the_focus_countries(mali: PlaceFinder) -> None:
+    # "Mogadishi" is one letter from Mogadishu, but Somalia is not this chronology's country.
+    assert mali.find("Troops were deployed in Mogadishi.") == []
+    # nor do short names bend: "Ber" is not Berlin, "Gao" not "Gap".
+    assert names(mali.find("They met in Gap.")) != ["Gao"]
+
+
+# Real-world sentences from several conflicts ---------------------------------------------
+
+REAL_WORLD = [
+    ("Suspected jihadists killed at least 20 people in an attack on Djibo in northern "
+     "Burkina Faso on Sunday.", [("Djibo", "Burkina Faso"), ("Burkina Faso", "Burkina Faso")]),
+    ("Gunmen stormed a military post near Ayorou in Niger's Tillaberi region, killing 12 "
+     "soldiers.", [("Ayorou", "Niger"), ("Niger", "Niger"), ("Tillaberi", "Niger")]),
+    ("Boko Haram fighters raided Gwoza, a town in Borno state, overnight.",
+     [("Gwoza", "Nigeria"), ("Borno", "Nigeria")]),
+    ("Al-Shabaab claimed a car bombing in Mogadishu that killed 10 people near the Somali "
+     "parliament.", [("Mogadishu", "Somalia")]),
+    ("Fighting between the army and M23 rebels spread to the outskirts of Goma, the capital "
+     "of North Kivu.", [("Goma", "Democratic Republic of the Congo"),
+                        ("Nord Kivu", "Democratic Republic of the Congo")]),
+    ("Russian strikes on Kharkiv killed three civilians, Ukraine's regional governor said.",
+     [("Kharkiv", "Ukraine"), ("Ukraine", "Ukraine")]),
+    ("Rapid Support Forces seized El Geneina, the capital of West Darfur, in November.",
+     [("Al-Junaynah", "Sudan"), ("Western Darfur", "Sudan")]),
+    ("A suicide bomber attacked a mosque in the Afghan city of Kunduz during Friday prayers.",
+     [("Kunduz", "Afghanistan")]),
+    ("Houthi forces shelled residential areas of Taiz, Yemen's third-largest city.",
+     [("Taiz", "Yemen"), ("Yemen", "Yemen")]),
+    ("Syrian government aircraft bombed the town of Maarat al-Numan in Idlib province.",
+     [("Idlib", "Syria")]),
+    ("Islamic State militants ambushed an army convoy 40 km east of Menaka.",
+     [("Ménaka", "Mali")]),
+    ("Chadian soldiers repelled an attack on their base in Tessalit, in the Kidal region.",
+     [("Tessalit", "Mali"), ("Kidal", "Mali")]),
+    ("Dozens were killed when jihadists attacked the village of Solenzo in western Burkina "
+     "Faso.", [("Solenzo", "Burkina Faso"), ("Burkina Faso", "Burkina Faso")]),
+    ("Herders clashed with farmers near Bankass, in Mopti region, leaving 37 dead.",
+     [("Bankass", "Mali"), ("Mopti", "Mali")]),
+    ("Militants torched the market in Damboa, some 85 km south of Maiduguri.",
+     [("Damboa", "Nigeria"), ("Maiduguri", "Nigeria")]),
+    ("Kenyan troops with the African Union mission pulled out of Kismayo.",
+     [("Kismayo", "Somalia")]),
+    ("Protesters in Niamey demanded the departure of French forces.", [("Niamey", "Niger")]),
+    ("Insurgents attacked Mocimboa da Praia in Cabo Delgado province.",
+     [("Mocímboa da Praia", "Mozambique"), ("Cabo Delgado", "Mozambique")]),
+    ("Shelling in Bakhmut and Avdiivka intensified, the Ukrainian military said.",
+     [("Bakhmut", "Ukraine"), ("Avdiyivka", "Ukraine")]),
+    ("Ethiopian federal forces entered Mekelle, the capital of Tigray, on Saturday.",
+     [("Mek'ele", "Ethiopia"), ("Tigray", "Ethiopia")]),
+    ("An explosion at a market in Beni killed eight people, the army spokesman said.",
+     [("Beni", "Democratic Republic of the Congo")]),
+    ("Two Togolese peacekeepers were wounded when their patrol hit a mine near Douentza.",
+     [("Douentza", "Mali")]),
+    ("Chadian troops deployed to N'Djamena and Lake Chad.",
+     [("N'Djamena", "Chad"), ("Lake Chad", None)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), REAL_WORLD,
+                         ids=[s.split()[0] + "-" + str(i) for i, (s, _) in
+                              enumerate(REAL_WORLD)])
+def test_real_world_sentences(sahel: PlaceFinder, sentence: str, expected) -> None:
+    found = sahel.find(sentence)
+    assert [(m.name, m.country) for m in found] == expected
+    for match in found:
+        assert sentence[match.start:match.end] == match.text
+
+
+@pytest.mark.parametrize(("sentence", "expected"), REAL_WORLD[:8])
+def test_the_same_sentences_without_any_focus(world: PlaceFinder, sentence: str,
+                                              expected) -> None:
+    assert [(m.name, m.country) for m in world.find(sentence)] == expected
+
+
+def test_regions_before_region_words(sahel: PlaceFinder) -> None:
+    by = by_text(sahel.find("Airstrikes hit Idlib province and Borno state, and Kidal "
+                            "region."))
+    assert {text: m.kind for text, m in by.items()} == {
+        "Idlib": "region", "Borno": "region", "Kidal": "region"}
+
+
+def test_a_town_is_preferred_to_its_region_without_a_region_word(sahel: PlaceFinder) -> None:
+    (kidal,) = sahel.find("The army entered Kidal in November.")
+    assert (kidal.kind, kidal.admin1) == ("town", "Kidal")
+
+
+def test_the_chronologys_countries_rank_first(mali: PlaceFinder, world: PlaceFinder) -> None:
+    # Nara is a Japanese city of 360,000 and a Malian town of 24,000.
+    sentence = "Soldiers were sent to Nara on Monday."
+    assert [m.country for m in mali.find(sentence)] == ["Mali"]
+    assert [m.country for m in world.find(sentence)] == ["Japan"]
+
+
+# Words and names that are not places -------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Malian President Ibrahim Boubacar Keita visited the troops.",
+    "Keita said the army would respond.",
+    "French President Emmanuel Macron announced the end of Operation Barkhane.",
+    "The UN envoy, Mahamat Saleh Annadif, condemned the attack.",
+    "Say what you will about the mission, it stayed.",
+    "The army retook Koro after heavy fighting.",  # Koro: a word-like name without a cue
+    "May was a deadly month for civilians.",
+    "The Islamic State in the Greater Sahara claimed responsibility.",
+    "Victoria Nuland met officers.",
+    "Ansar Dine was founded by Iyad Ag Ghaly.",
+    "Amadou Koufa leads the Macina Liberation Front.",
+    "Boko Haram and the Islamic State West Africa Province are rivals.",
+    "Human Rights Watch called for an independent investigation.",
+    "Colonel Assimi Goita took power in a coup in August 2020.",
+    "Several soldiers were wounded, Reuters reported.",
+    "The Red Cross said it had collected 12 bodies.",
+    "Burkinabe Captain Ibrahim Traore seized power.",
+    "MINUSMA said AFP reporters were not allowed in.",
+    "North of the river, fighting continued.",
+])
+def test_no_place_in(mali: PlaceFinder, world: PlaceFinder, sentence: str) -> None:
+    assert mali.find(sentence) == []
+    assert world.find(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Militants attacked the town of Koro.", "Koro"),
+    ("Clashes were reported in San on Tuesday.", "San"),
+    ("The convoy was ambushed near Say.", "Say"),
+    ("Troops withdrew from Ber on Sunday.", "Ber"),
+])
+def test_word_like_names_count_after_a_place_cue(mali: PlaceFinder, sentence: str,
+                                                 name: str) -> None:
+    assert names(mali.find(sentence)) == [name]
+
+
+def test_a_name_never_matches_inside_a_word(mali: PlaceFinder) -> None:
+    assert mali.find("Gaoan and Kidalese traders met Timbuktuans.") == []
+    assert mali.find("Fighters of Ansar al-Gao and Jund al-Kidal were seen.") == []
+    assert names(mali.find("Gao-based units left for Kidal.")) == ["Gao", "Kidal"]
+
+
+def test_a_big_town_with_a_short_name_needs_no_cue(mali: PlaceFinder) -> None:
+    assert names(mali.find("Gao was hit by a car bomb in 2017.")) == ["Gao"]
+
+
+def test_possessives_and_acronym_countries(mali: PlaceFinder) -> None:
+    found = mali.find("Mali's junta and the DRC's army both asked the US for help.")
+    assert [(m.text, m.name) for m in found] == [
+        ("Mali", "Mali"), ("DRC", "Democratic Republic of the Congo"),
+        ("US", "United States")]
+
+
+def test_matches_are_ordered_and_never_overlap(mali: PlaceFinder) -> None:
+    sentence = ("From Gao to Timbuktu and on to the Timbuktu region, Burkina Faso and "
+                "Niger watched the Three Borders area.")
+    found = mali.find(sentence)
+    spans = [(m.start, m.end) for m in found]
+    assert spans == sorted(spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert names(found) == ["Gao", "Timbuktu", "Timbuktu region", "Burkina Faso", "Niger",
+                            "Three Borders"]
+
+
+# resolve ---------------------------------------------------------------------------------
+
+def test_resolve_prefers_curated_then_geonames(mali: PlaceFinder) -> None:
+    ber = mali.resolve("Ber")
+    assert ber is not None and (ber.place_id, ber.source) == ("ber", "content")
+    douenza = mali.resolve("Douenza")
+    assert douenza is not None and douenza.name == "Douentza"
+    tessalit = mali.resolve("Tessalit")
+    assert tessalit is not None and tessalit.source == "geonames"
+    assert (tessalit.country, tessalit.admin1) == ("Mali", "Kidal")
+    assert tessalit.geonameid and tessalit.lat is not None
+    assert mali.resolve("Nowhereville") is None
+    assert mali.resolve("") is None
+
+
+def test_curated_only_mode_needs_no_gazetteer() -> None:
+    finder = PlaceFinder(CURATED, gazetteer=None)
+    found = finder.find("Attackers struck Kerena and Aguel'hok, not Gao.")
+    assert names(found) == ["Kerena", "Aguelhok"]
+    assert finder.resolve("Arsham").name == "Archam"
+
+
+def test_focus_countries_come_from_curated_places(mali: PlaceFinder) -> None:
+    assert mali.focus == frozenset({"ML"})
+
+
+# Speed -------------------------------------------------------------------------------------
+
+def test_tokenise_keeps_offsets_and_drops_possessives() -> None:
+    tokens = tokenise("Niger's army entered Aguel’hok.")
+    assert [(t.text, t.start, t.end) for t in tokens] == [
+        ("Niger", 0, 5), ("army", 8, 12), ("entered", 13, 20), ("Aguel'hok", 21, 30)]
+
+
+def test_finding_places_takes_microseconds_per_sentence(mali: PlaceFinder) -> None:
+    sentences = [s for s, _ in REAL_WORLD] * 20
+    start = time.perf_counter()
+    for sentence in sentences:
+        mali.find(sentence)
+    per_sentence = (time.perf_counter() - start) / len(sentences)
+    # 100 articles/s of ~30 sentences leaves ~330 µs a sentence for every step together.
+    assert per_sentence < 300e-6, f"{per_sentence * 1e6:.0f} µs per sentence"
