@@ -181,7 +181,11 @@ def _lists(numbers: list[_Number], lower: list[str]) -> list[list[_Number]]:
         if groups:
             previous = groups[-1][-1]
             gap = lower[previous.end:number.index]
-            if gap and all(w in ("and", "as", "well", "also", "plus", ",") for w in gap):
+            joined = gap and all(w in ("and", "as", "well", "also", "plus", ",") for w in gap)
+            if joined and number.weak and "and" not in gap:
+                # "nine traders, a police spokesman said": "a" after a bare comma is no count
+                joined = number.end < len(lower) and lower[number.end] in ("and", ",")
+            if joined:
                 groups[-1].append(number)
                 continue
         groups.append([number])

@@ -73,6 +73,7 @@ _NOT_A_YEAR_BEFORE = re.compile(
     r"(?:resolution|resolutions|no\.|number|article|decree|law|flight|route|code|highway|"
     r"page|chapter|about|some|nearly|over|than|around|almost|roughly|approximately|"
     r"estimated|total of)\s*$", re.I)
+_PERIOD_BEFORE = re.compile(r"\b(?:since|until|till|by|ever since)\s+$", re.I)
 _YEAR_NOUN_AFTER = re.compile(
     r"\s+(?:people|persons|troops|soldiers|civilians|men|women|children|fighters|militants|"
     r"members|peacekeepers|personnel|refugees|km|kilometres|miles|metres|meters|dollars|euros|"
@@ -93,6 +94,7 @@ class DateMention:
     relative: bool = False
     reported: bool = False
     needs_review: bool = False
+    period: bool = False  # "since 2015": the start of a state of affairs, not an event
 
 
 def find_dates(sentence: str, published: datetime.date | None = None) -> list[DateMention]:
@@ -152,11 +154,11 @@ def _read(kind: str, match: re.Match[str], text: str,
             date, relative, needs_review = _relative(kind, groups, published)
     except ValueError:
         return None  # 31 April: not a date
-    mention = DateMention(text[start:end], start, end, date, kind, relative, False, needs_review)
-    if date is not None and _is_reported(text, start, end):
-        mention = DateMention(text[start:end], start, end, date, kind, relative, True,
-                              needs_review)
-    return mention
+    reported = date is not None and _is_reported(text, start, end)
+    period = bool(_PERIOD_BEFORE.search(text[max(0, start - 12):start])) or (
+        match.groupdict().get("cue") in ("since", "until", "by"))
+    return DateMention(text[start:end], start, end, date, kind, relative, reported,
+                       needs_review, period)
 
 
 def _relative(kind: str, groups: dict, published: datetime.date | None

@@ -34,7 +34,8 @@ _CUE = re.compile(
     r"|shell(?:ing|ed)|air ?strikes?|drone strikes?|strikes? on|gunfire|opened fire|shot dead"
     r"|kill(?:s|ed|ing)?|died|dead|deaths?|injur(?:ed|ies|y|ing)|wound(?:ed|ing|s)?"
     r"|massacred?|abduct(?:ed|ion)|kidnapp(?:ed|ing)|incident|neutrali[sz](?:ed|ation)"
-    r"|rockets?|mortars?|landmines?|suicide)\b", re.I)
+    r"|rockets?|mortars?|landmines?|suicide|storm(?:ed|ing)|torch(?:ed|ing)|set fire|burned"
+    r"|looted|gunmen|attackers|assailants)\b", re.I)
 _MULTI = re.compile(
     r"\b(?:two|three|four|five|both|twin|several|multiple|a series of|a spate of)\s+"
     r"(?:separate\s+|coordinated\s+|simultaneous\s+|deadly\s+|different\s+)?(?:attacks|assaults|"
@@ -185,7 +186,8 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
     current: DraftEvent | None = None
     published = article.published
     for clause in clauses:
-        date_mention = next((d for d in clause.dates if d.date and not d.reported), None)
+        date_mention = next((d for d in clause.dates
+                             if d.date and not d.reported and not d.period), None)
         if date_mention is None and any(d.date is None and d.kind == "vague"
                                         for d in clause.dates):
             continue  # "in recent years": no event of its own
@@ -218,7 +220,8 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
     if date is None:
         if names:
             for event in ([current] if current else []) + events:
-                if event.place_names & names or (event is current and not event.place_names):
+                if _shares_place(event, specific or others) or (
+                        event is current and not event.place_names):
                     return event
             return None
         if current is not None and (current.date is None or _recent(current.date, published)
@@ -228,7 +231,7 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
     if names:
         for event in events:
             if (event.date == date or (event.date is None and _recent(date, published))) and (
-                    event.place_names & names or not event.place_names):
+                    _shares_place(event, specific or others) or not event.place_names):
                 return event
         return None
     if news is not None and (news.date == date or (news.date is None
@@ -241,6 +244,20 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
         if same:
             return same[0]
     return None
+
+
+def _shares_place(event: DraftEvent, places: list[PlaceMatch]) -> bool:
+    """The same place, or one inside the other ("the village of Kurfa" in "Zamfara state")."""
+    mine = [p for p in event.places if p.kind != "country"]
+    for new in places:
+        for old in mine:
+            if new.name == old.name:
+                return True
+            if old.kind == "region" and new.admin1 and new.admin1 == old.admin1:
+                return True
+            if new.kind == "region" and old.admin1 and old.admin1 == new.admin1:
+                return True
+    return False
 
 
 def _recent(date: FuzzyDate, published: datetime.date | None) -> bool:
