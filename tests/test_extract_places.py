@@ -119,7 +119,11 @@ def test_curated_places_are_completed_from_geonames(mali: PlaceFinder) -> None:
 # Spelling variants -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("written", "name"), [
-    ("Douenza", "Douentza"),  # one letter missing: GeoNames town in a focus country
+    ("Douenza", "Douentza"),  # a GeoNames alternate name
+    ("Bourrem", "Bourem"),  # one letter too many: a GeoNames town in a focus country
+    ("Tenenkoun", "Ténenkou"),
+    ("Niafunky", "Niafunké"),  # one letter changed
+    ("Arsham", "Archam"),  # a curated place, one letter changed
     ("Aguelhoc", "Aguelhok"),  # a curated alias
     ("Aguel'hok", "Aguelhok"),
     ("Aguel’hok", "Aguelhok"),  # typographic apostrophe

@@ -220,13 +220,7 @@ class PlaceFinder:
         wanted = list(focus_countries) or sorted({p.country for p in places if p.country})
         self.focus: frozenset[str] = frozenset(
             code for code in (self._country_code(name) for name in wanted) if code)
-        self._fuzzy: dict[str, set[str]] = {}
-        for key in self.curated:
-            self._add_fuzzy(key)
-        if self.gazetteer is not None:
-            for code in sorted(self.focus):
-                for key in self.gazetteer.country_keys(code):
-                    self._add_fuzzy(key)
+        self._fuzzy: dict[str, set[str]] | None = None  # built on the first unknown word
         self._curated_cache: dict[str, PlaceMatch] = {}
 
     # Public API --------------------------------------------------------------------------
@@ -307,6 +301,8 @@ class PlaceFinder:
         letters = len(key.replace(" ", ""))
         if letters < FUZZY_MIN_LETTERS:
             return []
+        if self._fuzzy is None:
+            self._fuzzy = self._spelling_index()
         found: set[str] = set()
         for variant in _deletions(key):
             for candidate in self._fuzzy.get(variant, ()):
@@ -315,10 +311,19 @@ class PlaceFinder:
                     found.add(candidate)
         return sorted(found, key=lambda k: (k not in self.curated, k))
 
-    def _add_fuzzy(self, key: str) -> None:
-        if len(key.replace(" ", "")) >= FUZZY_MIN_LETTERS:
+    def _spelling_index(self) -> dict[str, set[str]]:
+        """Each name under every way of dropping one letter (a symmetric-delete index):
+        curated names, and the one-word names of the focus countries' GeoNames places."""
+        index: dict[str, set[str]] = {}
+        keys = [key for key in self.curated if len(key.replace(" ", "")) >= FUZZY_MIN_LETTERS]
+        if self.gazetteer is not None:
+            for code in sorted(self.focus):
+                keys.extend(key for key in self.gazetteer.country_keys(code)
+                            if len(key) >= FUZZY_MIN_LETTERS_GEONAMES and " " not in key)
+        for key in keys:
             for variant in _deletions(key):
-                self._fuzzy.setdefault(variant, set()).add(key)
+                index.setdefault(variant, set()).add(key)
+        return index
 
     # Judging a candidate -----------------------------------------------------------------
 
