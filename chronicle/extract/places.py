@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 MAX_TOKENS = 6
 FUZZY_MIN_LETTERS = 6  # a misspelling of a curated place ("Arsham" for Archam)
-FUZZY_MIN_LETTERS_GEONAMES = 7  # of a GeoNames town in a focus country ("Douenza")
+FUZZY_MIN_LETTERS_GEONAMES = 7  # a word this long may be a GeoNames town's ("Bourrem")
 BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a short name
 SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
 ALTERNATE_TOWN = 50_000  # ... and below this, when only an alternate name matches
@@ -319,7 +319,7 @@ class PlaceFinder:
         if self.gazetteer is not None:
             for code in sorted(self.focus):
                 keys.extend(key for key in self.gazetteer.country_keys(code)
-                            if len(key) >= FUZZY_MIN_LETTERS_GEONAMES and " " not in key)
+                            if len(key) >= FUZZY_MIN_LETTERS and " " not in key)
         for key in keys:
             for variant in _deletions(key):
                 index.setdefault(variant, set()).add(key)
