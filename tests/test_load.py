@@ -233,3 +233,17 @@ def test_any_single_scalar_resolves_as_pyyaml_does(tmp_path, scalar):
         assert any(d.code in ("yaml.tag", "yaml.key") for d in problems)
         return
     assert repr(document.data) == repr(expected)
+
+
+def test_entries_where_nothing_reads_them_are_reported(tmp_path):
+    (tmp_path / "content/event").mkdir(parents=True)
+    (tmp_path / "content/event/a.yaml").write_text("title: A\n")
+    (tmp_path / "content/b.yaml").write_text("name: B\n")
+    (tmp_path / "content/README.md").write_text("notes")
+    (tmp_path / "content/.git").mkdir()
+    _, diagnostics = load_content(tmp_path)
+    assert messages(diagnostics) == [
+        "warning: the file content/b.yaml is not read [content.unread]",
+        "warning: the folder content/event is not read "
+        "(did you mean 'events'?) [content.unread]",
+    ]

@@ -17,7 +17,7 @@ from chronicle.content.config import read_config
 from chronicle.content.entries import read_actor, read_event, read_place
 from chronicle.content.slug import slugify
 from chronicle.content.yamlfile import Document, read_document
-from chronicle.diagnostics import Diagnostic, error
+from chronicle.diagnostics import Diagnostic, did_you_mean, error, warning
 from chronicle.model import Actor, Chronology, Event, Mark, Place
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
@@ -54,6 +54,7 @@ def _load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
     events = _read_kind(root, content / "events", read_event, diagnostics, None)
     actors = _read_kind(root, content / "actors", read_actor, diagnostics, _stand_in(Actor))
     places = _read_kind(root, content / "places", read_place, diagnostics, _stand_in(Place))
+    _stray_files(root, content, diagnostics)
     events.sort(key=lambda event: (event.date.sort_key, event.id))
     chronology = Chronology(str(root), config, tuple(events), tuple(actors), tuple(places))
     return chronology, diagnostics
@@ -70,6 +71,29 @@ def entry_names(folder: Path) -> list[str]:
 
 def entry_files(folder: Path) -> list[Path]:
     return [folder / name for name in entry_names(folder)]
+
+
+def _stray_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> None:
+    """Entries put where nothing reads them (content/event/x.yaml, content/x.yaml) would
+    vanish from the site without a word; say so."""
+    try:
+        names = sorted(os.listdir(content))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    prefix = content.relative_to(root).as_posix()
+    for name in names:
+        if name.startswith(".") or name in KINDS:
+            continue
+        is_folder = (content / name).is_dir()
+        if not is_folder and not name.endswith(ENTRY_SUFFIXES):
+            continue
+        guess = did_you_mean(name, KINDS) if is_folder else None
+        also = f" (did you mean '{guess}'?)" if guess else ""
+        what = "folder" if is_folder else "file"
+        diagnostics.append(warning(
+            None, "content.unread",
+            f"the {what} {prefix}/{name} is not read{also}",
+            f"entries go in {prefix}/events/, {prefix}/actors/ or {prefix}/places/"))
 
 
 def _stand_in(kind: type[Actor] | type[Place]) -> Callable[[str, str], Actor | Place]:
