@@ -222,6 +222,12 @@ def test_regions_before_region_words(sahel: PlaceFinder) -> None:
         "Idlib": "region", "Borno": "region", "Kidal": "region"}
 
 
+def test_a_wide_area_is_preferred_to_a_region_of_its_name(world: PlaceFinder) -> None:
+    # Burkina Faso has a region called Sahel; "the Sahel region" is still the Sahel.
+    (sahel,) = world.find("Jihadist violence spread across the Sahel region.")
+    assert (sahel.name, sahel.kind, sahel.country) == ("Sahel", "area", None)
+
+
 def test_a_town_is_preferred_to_its_region_without_a_region_word(sahel: PlaceFinder) -> None:
     (kidal,) = sahel.find("The army entered Kidal in November.")
     assert (kidal.kind, kidal.admin1) == ("town", "Kidal")
@@ -256,6 +262,8 @@ def test_the_chronologys_countries_rank_first(mali: PlaceFinder, world: PlaceFin
     "Burkinabe Captain Ibrahim Traore seized power.",
     "MINUSMA said AFP reporters were not allowed in.",
     "North of the river, fighting continued.",
+    "French jets struck Al Qaeda positions on Al Farouk hill.",  # not Ål, Norway
+    "Satellite pictures on Google showed the burnt huts.",  # an alternate name of Topeka
 ])
 def test_no_place_in(mali: PlaceFinder, world: PlaceFinder, sentence: str) -> None:
     assert mali.find(sentence) == []

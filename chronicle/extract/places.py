@@ -29,6 +29,7 @@ FUZZY_MIN_LETTERS_GEONAMES = 7  # a word this long may be a GeoNames town's ("Bo
 BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a short name
 SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
 ALTERNATE_TOWN = 50_000  # ... and below this, when only an alternate name matches
+CITY = 500_000  # an alternate name unlike the place's own is trusted only for a city this big
 
 
 
@@ -116,6 +117,8 @@ district border desert river lake red white black green blue gold golden silver 
 big little small grand royal mr mrs ms dr st saint operation africa europe asia oceania
 antarctica americas
 """)
+#: Particles of people's names: "Iyad Ag Ghaly", "Ould Abdel Aziz", "Abu Walid".
+NAME_PARTICLES = _words("al el ag ould ben bin ibn abu abou bint")
 #: Nationality adjectives, some of which GeoNames lists as regions ("Somali", "Afar"):
 #: only a place before "region" or "state" ("the Somali region").
 DEMONYMS = _words("""
@@ -346,8 +349,8 @@ class PlaceFinder:
         if after_joined and after is not None and after.capital and not region_after \
                 and not area_after and self._foreign_name_word(after):
             return None  # "Keita Boubacar", "Mali National Police"
-        if size == 1 and not first.acronym \
-                and (key in NEVER_ALONE or (key in DEMONYMS and not region_after)):
+        if size == 1 and not first.acronym and (key in NEVER_ALONE or key in NAME_PARTICLES
+                                                or (key in DEMONYMS and not region_after)):
             return None  # ("US" is a country, "us" is not)
         if sentence[first.start - 1:first.start] in ("-", "'") and before is not None \
                 and before.end == first.start - 1:
@@ -372,6 +375,9 @@ class PlaceFinder:
         if everyday and not strong and not self._big_focus_town(key):
             return None
         home = entry.country_code in self.focus
+        if everyday and entry.kind == "city" and not home and not cue.specific \
+                and entry.population < SMALL_TOWN:
+            return None  # "an attack on Al ..." is not Ål, Norway
         if entry.kind == "city" and not home and entry.population < SMALL_TOWN \
                 and self.focus and not cue.specific:
             return None  # "in Moura" (Portugal) in a Malian chronology: "the village of"
@@ -379,6 +385,9 @@ class PlaceFinder:
         if entry.kind == "city" and not strong and not home:
             if entry.population < SMALL_TOWN:
                 return None
+            if not own_name and size == 1 and not _like(key, entry.name) \
+                    and entry.population < CITY:
+                return None  # "Google" is an alternate name of Topeka, but never meant
             if not own_name and entry.population < ALTERNATE_TOWN:
                 return None  # "Ghaly" is an old name of Galle, but rarely meant
             if index == 0 and entry.population < BIG_TOWN:
@@ -393,7 +402,7 @@ class PlaceFinder:
         if token.acronym or token.key in NAME_NEIGHBOURS or token.key in DIRECTIONS \
                 or token.key in NEVER_ALONE:
             return False
-        if token.key in TITLES or token.key in CUE_ONLY:
+        if token.key in TITLES or token.key in CUE_ONLY or token.key in NAME_PARTICLES:
             return True
         if token.key in self.curated:
             return False
@@ -441,8 +450,8 @@ class PlaceFinder:
         fifth of its size ("Nara" is still Nara-shi, Japan, but "Africa" is not Mahdia)."""
         focus = entry.country_code in self.focus
         weight = entry.population if own else entry.population / 5
-        if region_after:
-            return (entry.kind in ("region", "area"), focus, weight)
+        if region_after:  # "the Sahel region" is the Sahel, not Burkina Faso's Sahel region
+            return (entry.kind in ("region", "area"), entry.kind == "area", focus, weight)
         preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
         return (entry.kind in ("country", "area"), focus, preferred, weight)
 
@@ -561,6 +570,12 @@ def _replace_span(match: PlaceMatch, text: str, start: int, end: int,
                       country=match.country, admin1=match.admin1, lat=match.lat, lon=match.lon,
                       place_id=match.place_id, source=match.source,
                       geonameid=match.geonameid, relation=relation)
+
+
+def _like(key: str, name: str) -> bool:
+    """An alternate name that is a spelling of the place's own ("Kiev" of Kyiv), not a
+    different name ("Google" of Topeka): they start alike."""
+    return key[:1] == _fold_word(name)[:1]
 
 
 def _deletions(key: str) -> set[str]:
