@@ -84,6 +84,7 @@ class DraftEvent:
     news: bool = False
     # working state
     sentences: list[Sentence] = field(default_factory=list)
+    clauses: list[str] = field(default_factory=list)
     counts: dict[tuple[str, str], list[Count]] = field(default_factory=dict)
     last_paragraph: int = 0
 
@@ -300,6 +301,7 @@ def _rank(place: PlaceMatch) -> int:
 def _absorb(event: DraftEvent, clause: _Clause, specific: list[PlaceMatch],
             others: list[PlaceMatch]) -> None:
     sentence = clause.sentence
+    event.clauses.append(clause.text)
     if sentence not in event.sentences:
         event.sentences.append(sentence)
     event.last_paragraph = sentence.paragraph
@@ -367,7 +369,7 @@ def _total(event: DraftEvent, kind: str) -> int | None:
 
 
 def _type(event: DraftEvent) -> str:
-    text = plain_quotes(" ".join(s.text for s in event.sentences))
+    text = plain_quotes(" ".join(event.clauses))
     scores = [(len(pattern.findall(text)), -index, name)
               for index, (name, pattern) in enumerate(_TYPES)]
     best = max(scores)
