@@ -382,12 +382,12 @@ class PlaceFinder:
                 and self.focus and not cue.specific:
             return None  # "in Moura" (Portugal) in a Malian chronology: "the village of"
             #              or "south of" is needed to trust a small town that far from home
+        if entry.kind == "city" and not home and not own_name and size == 1 \
+                and not cue.specific and not _like(key, entry.name) and entry.population < CITY:
+            return None  # "on Google": an alternate name of Topeka, but never meant
         if entry.kind == "city" and not strong and not home:
             if entry.population < SMALL_TOWN:
                 return None
-            if not own_name and size == 1 and not _like(key, entry.name) \
-                    and entry.population < CITY:
-                return None  # "Google" is an alternate name of Topeka, but never meant
             if not own_name and entry.population < ALTERNATE_TOWN:
                 return None  # "Ghaly" is an old name of Galle, but rarely meant
             if index == 0 and entry.population < BIG_TOWN:
