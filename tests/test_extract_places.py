@@ -309,6 +309,28 @@ def test_matches_are_ordered_and_never_overlap(mali: PlaceFinder) -> None:
                             "Three Borders"]
 
 
+# Articles ----------------------------------------------------------------------------------
+
+def test_an_article_s_countries_rule_out_namesakes_elsewhere(mali: PlaceFinder) -> None:
+    sentences = [
+        "Gunmen killed at least 79 people in northern Burkina Faso, the government said.",
+        "Residents fled to the regional capital Dori.",
+        "In 2021, jihadists killed about 160 people in the village of Solhan.",
+    ]
+    # Alone, "the village of Solhan" can only be Solhan, Turkey (GeoNames lacks the
+    # Burkinabe village); in a report on Burkina Faso it is no place we know.
+    assert [m.country for m in mali.find(sentences[2])] == ["Turkey"]
+    found = mali.find_all(sentences)
+    assert [[m.name for m in matches] for matches in found] == [["Burkina Faso"], ["Dori"], []]
+
+
+def test_an_article_s_countries_rank_namesakes(world: PlaceFinder) -> None:
+    sentence = "Soldiers were sent to Nara on Monday."
+    assert [m.country for m in world.find(sentence)] == ["Japan"]
+    assert [m.country for m in world.find(sentence, countries=["Mali"])] == ["Mali"]
+    assert [m.country for m in world.find(sentence, countries=["ML"])] == ["Mali"]
+
+
 # resolve ---------------------------------------------------------------------------------
 
 def test_resolve_prefers_curated_then_geonames(mali: PlaceFinder) -> None:

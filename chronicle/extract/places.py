@@ -12,7 +12,7 @@ far-away village needs a cue where a town in the chronology's own countries does
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -225,11 +225,18 @@ class PlaceFinder:
             code for code in (self._country_code(name) for name in wanted) if code)
         self._fuzzy: dict[str, set[str]] | None = None  # built on the first unknown word
         self._curated_cache: dict[str, PlaceMatch] = {}
+        self._context_cache: dict[frozenset[str], frozenset[str]] = {}
 
     # Public API --------------------------------------------------------------------------
 
-    def find(self, sentence: str) -> list[PlaceMatch]:
-        """The places named in `sentence`, in order of appearance, never overlapping."""
+    def find(self, sentence: str, countries: Collection[str] = ()) -> list[PlaceMatch]:
+        """The places named in `sentence`, in order of appearance, never overlapping.
+
+        `countries` (names or codes) are those the surrounding article is about: a town
+        there ranks above a namesake elsewhere, and a village outside them and the focus
+        countries is not trusted at all ("the village of Solhan" in a report on Burkina
+        Faso is not Solhan, Turkey)."""
+        context = self._context(countries)
         tokens = tokenise(sentence)
         matches: list[PlaceMatch] = []
         ends: dict[int, PlaceMatch] = {}  # token index after a match -> that match
@@ -244,7 +251,7 @@ class PlaceFinder:
                 index += 1
                 continue
             size, key, fuzzy = found
-            match = self._judge(sentence, tokens, index, size, key, fuzzy, ends)
+            match = self._judge(sentence, tokens, index, size, key, fuzzy, ends, context)
             if match is None:
                 index += 1
                 continue
@@ -252,6 +259,33 @@ class PlaceFinder:
             index += size
             ends[index] = match
         return matches
+
+    def find_all(self, sentences: Sequence[str]) -> list[list[PlaceMatch]]:
+        """The places of every sentence of one article, each judged knowing which countries
+        the whole article names: a second look is taken only at sentences holding a town
+        outside them."""
+        found = [self.find(sentence) for sentence in sentences]
+        countries = {m.country for matches in found for m in matches
+                     if m.country and (m.kind == "country" or m.source == "content")}
+        if not countries:
+            return found
+        context = self._context(countries)
+        for number, matches in enumerate(found):
+            if any(m.source == "geonames" and m.kind == "town"
+                   and self._country_code(m.country or "") not in self.focus | context
+                   for m in matches):
+                found[number] = self.find(sentences[number], countries)
+        return found
+
+    def _context(self, countries: Collection[str]) -> frozenset[str]:
+        if not countries:
+            return frozenset()
+        key = frozenset(countries)
+        codes = self._context_cache.get(key)
+        if codes is None:
+            codes = frozenset(c for c in map(self._country_code, key) if c)
+            self._context_cache[key] = codes
+        return codes
 
     def resolve(self, name: str) -> PlaceMatch | None:
         """The best single place for a name (for stub files): curated, exact, then fuzzy."""
@@ -331,7 +365,8 @@ class PlaceFinder:
     # Judging a candidate -----------------------------------------------------------------
 
     def _judge(self, sentence: str, tokens: list[_Token], index: int, size: int, key: str,
-               fuzzy: bool, ends: dict[int, PlaceMatch]) -> PlaceMatch | None:
+               fuzzy: bool, ends: dict[int, PlaceMatch],
+               context: frozenset[str] = frozenset()) -> PlaceMatch | None:
         """Accept the name at tokens[index:index+size] as a place, or say why not (None)."""
         first, last = tokens[index], tokens[index + size - 1]
         before = tokens[index - 1] if index else None
@@ -355,7 +390,8 @@ class PlaceFinder:
         if sentence[first.start - 1:first.start] in ("-", "'") and before is not None \
                 and before.end == first.start - 1:
             return None  # inside a longer name: "Maarat al-Numan", "Al-Shabaab"
-        picked = self._pick(key, region_after=region_after or area_after, fuzzy=fuzzy)
+        picked = self._pick(key, region_after=region_after or area_after, fuzzy=fuzzy,
+                            context=context)
         if picked is None:
             return None
         strong = cue.strong or region_after or area_after
@@ -374,7 +410,9 @@ class PlaceFinder:
                 return None  # "Keita said"
         if everyday and not strong and not self._big_focus_town(key):
             return None
-        home = entry.country_code in self.focus
+        home = entry.country_code in self.focus or entry.country_code in context
+        if context and entry.kind == "city" and not home and entry.population < BIG_TOWN:
+            return None  # a town in a country the article never names
         if everyday and entry.kind == "city" and not home and not cue.specific \
                 and entry.population < SMALL_TOWN:
             return None  # "an attack on Al ..." is not Ål, Norway
@@ -421,8 +459,9 @@ class PlaceFinder:
 
     # Choosing among places with one name -------------------------------------------------
 
-    def _pick(self, key: str, *, region_after: bool,
-              fuzzy: bool) -> Place | tuple[GazetteerEntry, bool] | None:
+    def _pick(self, key: str, *, region_after: bool, fuzzy: bool,
+              context: frozenset[str] = frozenset()
+              ) -> Place | tuple[GazetteerEntry, bool] | None:
         """The place a name most likely means: curated first, then by rank in GeoNames
         (with whether `key` is that place's own name rather than an alternate one).
 
@@ -437,23 +476,25 @@ class PlaceFinder:
         if fuzzy:  # a misspelling is only trusted inside the chronology's own countries
             named = [(e, own) for e, own in named if e.country_code in self.focus]
         if region_after and any(e.kind in ("region", "area") for e, _ in named):
-            return max(named, key=lambda pair: self._rank(*pair, region_after=True))
+            return max(named, key=lambda pair: self._rank(*pair, True, context))
         if curated:
             return curated[0]
         if not named:
             return None
-        return max(named, key=lambda pair: self._rank(*pair, region_after=False))
+        return max(named, key=lambda pair: self._rank(*pair, False, context))
 
-    def _rank(self, entry: GazetteerEntry, own: bool, *, region_after: bool) -> tuple:
-        """Countries and areas, then the chronology's own countries, then towns before
-        regions, then size; a place known by the name only as an alternate one counts a
-        fifth of its size ("Nara" is still Nara-shi, Japan, but "Africa" is not Mahdia)."""
+    def _rank(self, entry: GazetteerEntry, own: bool, region_after: bool,
+              context: frozenset[str]) -> tuple:
+        """Countries and areas, then the chronology's own countries, then those the article
+        names, then towns before regions, then size; a place known by the name only as an
+        alternate one counts a fifth of its size ("Nara" is still Nara-shi, Japan)."""
         focus = entry.country_code in self.focus
+        near = entry.country_code in context
         weight = entry.population if own else entry.population / 5
         if region_after:  # "the Sahel region" is the Sahel, not Burkina Faso's Sahel region
-            return (entry.kind in ("region", "area"), entry.kind == "area", focus, weight)
+            return (entry.kind in ("region", "area"), entry.kind == "area", focus, near, weight)
         preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
-        return (entry.kind in ("country", "area"), focus, preferred, weight)
+        return (entry.kind in ("country", "area"), focus, near, preferred, weight)
 
     def _from_curated(self, place: Place, text: str, start: int, end: int,
                       relation: str | None) -> PlaceMatch:
