@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -30,7 +30,6 @@ BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a s
 SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
 ALTERNATE_TOWN = 50_000  # ... and below this, when only an alternate name matches
 CITY = 500_000  # an alternate name unlike the place's own is trusted only for a city this big
-
 
 
 def _words(text: str) -> frozenset[str]:
@@ -411,27 +410,35 @@ class PlaceFinder:
         if everyday and not strong and not self._big_focus_town(key):
             return None
         home = entry.country_code in self.focus or entry.country_code in context
-        if context and entry.kind == "city" and not home and entry.population < BIG_TOWN:
-            return None  # a town in a country the article never names
-        if everyday and entry.kind == "city" and not home and not cue.specific \
-                and entry.population < SMALL_TOWN:
-            return None  # "an attack on Al ..." is not Ål, Norway
-        if entry.kind == "city" and not home and entry.population < SMALL_TOWN \
-                and self.focus and not cue.specific:
-            return None  # "in Moura" (Portugal) in a Malian chronology: "the village of"
-            #              or "south of" is needed to trust a small town that far from home
-        if entry.kind == "city" and not home and not own_name and size == 1 \
-                and not cue.specific and not _like(key, entry.name) and entry.population < CITY:
-            return None  # "on Google": an alternate name of Topeka, but never meant
-        if entry.kind == "city" and not strong and not home:
-            if entry.population < SMALL_TOWN:
-                return None
-            if not own_name and entry.population < ALTERNATE_TOWN:
-                return None  # "Ghaly" is an old name of Galle, but rarely meant
-            if index == 0 and entry.population < BIG_TOWN:
-                return None  # a capitalised first word is weak evidence
+        if entry.kind == "city" and not home and not self._trust_far_town(
+                entry, own_name, key, size, index, cue, strong=strong, everyday=everyday,
+                context=context):
+            return None
         return _from_entry(entry, sentence[first.start:last.end], first.start, last.end,
                            cue.relation)
+
+    def _trust_far_town(self, entry: GazetteerEntry, own_name: bool, key: str, size: int,
+                        index: int, cue: _Cue, *, strong: bool, everyday: bool,
+                        context: frozenset[str]) -> bool:
+        """Whether a town outside the chronology's and the article's countries is meant:
+        the smaller it is and the weaker its cue, the likelier the name means something
+        else (a surname, a word, a village in another country)."""
+        population = entry.population
+        if context and population < BIG_TOWN:
+            return False  # a town in a country the article never names
+        if not cue.specific and population < SMALL_TOWN and (everyday or self.focus):
+            return False  # "in Moura" is Portugal's only if "the village of" says so;
+            #               "an attack on Al ..." is not Ål, Norway
+        if not own_name and size == 1 and not cue.specific and population < CITY \
+                and not _like(key, entry.name):
+            return False  # "on Google": an alternate name of Topeka, never meant
+        if strong:
+            return True
+        if population < SMALL_TOWN:
+            return False
+        if not own_name and population < ALTERNATE_TOWN:
+            return False  # "Ghaly" is an old name of Galle, but rarely meant
+        return index > 0 or population >= BIG_TOWN  # a capitalised first word is weak
 
     def _foreign_name_word(self, token: _Token) -> bool:
         """A capitalised neighbour that makes the name part of a longer one ("Emmanuel
@@ -502,7 +509,7 @@ class PlaceFinder:
         if base is None:
             base = self._complete(place)
             self._curated_cache[place.id] = base
-        return _replace_span(base, text, start, end, relation)
+        return replace(base, text=text, start=start, end=end, relation=relation)
 
     def _complete(self, place: Place) -> PlaceMatch:
         """A curated place, its missing country, region or coordinates filled from GeoNames."""
@@ -598,19 +605,13 @@ def _demonym(key: str) -> bool:
 
 def _from_entry(entry: GazetteerEntry, text: str, start: int, end: int,
                 relation: str | None) -> PlaceMatch:
-    return PlaceMatch(name=entry.name, text=text, start=start, end=end,
-                      kind=entry.kind if entry.kind != "city" else "town",
+    kind = entry.kind
+    if kind == "city":
+        kind = "city" if entry.population >= BIG_TOWN else "town"
+    return PlaceMatch(name=entry.name, text=text, start=start, end=end, kind=kind,
                       country=entry.country, admin1=entry.admin1, lat=entry.lat, lon=entry.lon,
                       place_id=None, source="geonames", geonameid=entry.geonameid,
                       relation=relation)
-
-
-def _replace_span(match: PlaceMatch, text: str, start: int, end: int,
-                  relation: str | None) -> PlaceMatch:
-    return PlaceMatch(name=match.name, text=text, start=start, end=end, kind=match.kind,
-                      country=match.country, admin1=match.admin1, lat=match.lat, lon=match.lon,
-                      place_id=match.place_id, source=match.source,
-                      geonameid=match.geonameid, relation=relation)
 
 
 def _like(key: str, name: str) -> bool:
