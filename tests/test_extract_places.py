@@ -298,6 +298,28 @@ def test_possessives_and_acronym_countries(mali: PlaceFinder) -> None:
         ("US", "United States")]
 
 
+def test_datelines_and_headlines(mali: PlaceFinder) -> None:
+    assert names(mali.find("BAMAKO, Mali (Reuters) - Gunmen killed 12 soldiers.")) == [
+        "Bamako", "Mali"]
+    assert names(mali.find("KIDAL, Feb 3 (AFP) - A mine exploded.")) == ["Kidal"]
+    assert names(mali.find("MALI: 8 UN PEACEKEEPERS KILLED IN AGUELHOK ATTACK")) == [
+        "Mali", "Aguelhok"]
+    assert names(mali.find("Gunmen Kill Eight In Attack On Army Post Near Mopti")) == [
+        "Mopti"]
+
+
+def test_lists_carry_the_cue(mali: PlaceFinder) -> None:
+    found = mali.find("Fighting raged in Gao, Kidal and Menaka.")
+    assert [(m.name, m.relation) for m in found] == [
+        ("Gao", "in"), ("Kidal", "in"), ("Ménaka", "in")]
+
+
+def test_odd_input_gives_no_place_and_no_error(mali: PlaceFinder) -> None:
+    assert mali.find("") == []
+    assert mali.find("x" * 100_000) == []
+    assert names(mali.find("😀 🇲🇱 مالي Attack in Gao.")) == ["Gao"]
+
+
 def test_matches_are_ordered_and_never_overlap(mali: PlaceFinder) -> None:
     sentence = ("From Gao to Timbuktu and on to the Timbuktu region, Burkina Faso and "
                 "Niger watched the Three Borders area.")

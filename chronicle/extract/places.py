@@ -402,8 +402,10 @@ class PlaceFinder:
             return self._from_curated(picked, sentence[first.start:last.end], first.start,
                                       last.end, cue.relation)
         entry, own_name = picked
+        dateline = index == 0 and first.acronym and sentence[last.end:last.end + 1] == ","
+        strong = strong or dateline  # "BAMAKO, Mali (Reuters) -"
         if entry.kind != "country":
-            if first.acronym:
+            if first.acronym and not dateline:
                 return None  # "UN", "AFP", "MINUSMA" are no towns
             if size == 1 and not strong and after is not None and after.key in SPEECH_VERBS:
                 return None  # "Keita said"
