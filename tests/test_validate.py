@@ -195,3 +195,12 @@ def test_yaml_readings_of_dates_and_figures(tmp_path):
     assert a.casualties.killed.format() == "10 (8–13)"
     assert a.casualties.injured.value == 0
     assert b.end_date.format() == "21 January 2019"
+
+
+def test_one_missing_actor_named_by_many_events_is_reported_at_each(tmp_path):
+    files = {f"content/events/e{i}.yaml": event("2019", "actors: [minusmaa]\n") for i in range(30)}
+    root = write(tmp_path, {"content/actors/minusma.yaml": MINUSMA, **files})
+    _, diagnostics = load_checked(root)
+    assert len(diagnostics) == 30
+    assert {d.message for d in diagnostics} == {
+        "unknown actor 'minusmaa' (did you mean 'minusma'?)"}
