@@ -10,6 +10,7 @@ every state force is named one way ("Malian army") so that five phrasings give o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,19 +83,15 @@ class ActorFinder:
             for actor in builtin_actors():
                 if not any(fold(n) in self._index_keys() for n in (actor.name, *actor.aliases)):
                     self._add(actor, "builtin")
-        self._longest = max((len(k) for k in self._names), default=1)
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self._names, key=len, reverse=True):  # longest name first
+            self._by_first.setdefault(key[0], []).append(key)
         self._missions = {a.country: a for a, _, _ in self._names.values()
                           if a.kind == "un-mission" and a.country}
-        demonyms = sorted(nations.COUNTRY_OF_DEMONYM, key=len, reverse=True)
-        countries = sorted(nations.COUNTRIES, key=len, reverse=True)
-        alternation = "|".join(re.escape(d) for d in demonyms)
-        country_alt = "|".join(re.escape(c) for c in countries)
-        self._demonym_force = re.compile(rf"\b(?P<nation>{alternation})\s+{_FORCE}\b")
-        self._country_force = re.compile(
-            rf"\b(?P<nation>{country_alt})(?:'s|\s+National|\s+Armed)?\s+{_FORCE}\b", re.I)
+        self._force_noun = re.compile(rf"\b{_FORCE}\b", re.I)
         self._from_country = re.compile(
-            rf"\b(?:were|was|are|all|both|mostly|peacekeepers|troops|soldiers|contingents?|forces)"
-            rf"\s+(?:\w+\s+)?from\s+(?P<nation>{country_alt})\b")
+            r"\b(?:were|was|are|all|both|mostly|peacekeepers|troops|soldiers|contingents?|forces)"
+            r"\s+(?:\w+\s+)?from\s+(?P<nation>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the)){0,4})")
         self._un_force = re.compile(
             r"\b(?:(?:UN|U\.N\.|United Nations)(?:'s)?\s+(?:peacekeeping\s+)?(?P<force>"
             r"peacekeepers|peacekeeper|troops|forces|soldiers|mission|contingent|personnel|"
@@ -128,22 +125,24 @@ class ActorFinder:
     # --- patterns that turn a nation plus a force into an actor --------------------------
 
     def _patterns(self, text: str, country: str | None, found: list[ActorMention]) -> None:
-        for pattern in (self._demonym_force, self._country_force):
-            for match in pattern.finditer(text):
-                nation = match.group("nation")
-                nation = nations.COUNTRY_OF_DEMONYM.get(nation) or nations.country_name(
-                    _title(nation)) or _title(nation)
-                self._claim(found, self._force(nation, match.group("force"), country), match)
+        for match in self._force_noun.finditer(text):
+            nation, start = _nation_before(text, match.start())
+            if nation is not None:
+                self._claim(found, self._force(nation, match.group("force"), country), match,
+                            span=(start, match.end()))
         for match in self._un_force.finditer(text):
             if match.group("bare") and _preceded_by_nation(text, match.start()):
                 continue
             self._claim(found, self._mission(country, match.group(0)), match)
         for match in self._from_country.finditer(text):
-            nation = nations.country_name(match.group("nation")) or match.group("nation")
+            nation = _leading_country(match.group("nation"))
+            if nation is None:
+                continue
             if country and nation == (nations.country_name(country) or country):
                 continue  # "forces from Mali" in Mali: a withdrawal, not a nationality
+            start = match.start("nation")
             self._claim(found, self._resolve(nation, "foreign-force", nation), match,
-                        span=match.span("nation"))
+                        span=(start, start + len(nation)))
         if country:
             for match in self._government.finditer(text):
                 if match.group("force") or match.group(0).lower() in ("the army", "the military"):
@@ -197,14 +196,16 @@ class ActorFinder:
     # --- known names ---------------------------------------------------------------------
 
     def _known(self, text: str, found: list[ActorMention]) -> None:
-        tokens = [(m.start(), m.end(), fold(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
+        tokens = [(m.start(), m.end(), _fold_word(m.group(0)))
+                  for m in re.finditer(r"[^\W_]+", text)]
+        words = [t[2] for t in tokens]
         i = 0
         while i < len(tokens):
-            for width in range(min(self._longest, len(tokens) - i), 0, -1):
-                key = tuple(t[2] for t in tokens[i:i + width])
-                entry = self._names.get(key)
-                if entry is None:
+            for key in self._by_first.get(words[i], ()):
+                width = len(key)
+                if tuple(words[i:i + width]) != key:
                     continue
+                entry = self._names[key]
                 start, end = tokens[i][0], tokens[i + width - 1][1]
                 if not self._counts(entry, text, start, end):
                     continue
@@ -281,6 +282,40 @@ class ActorFinder:
                 mention = ActorMention(label, text[start:match.end()], start, match.end(),
                                        "armed-group")
                 self._claim(found, mention, match, span=(start, match.end()))
+
+
+def _nation_before(text: str, end: int) -> tuple[str | None, int]:
+    """The country written just before a force noun: "Chadian", "Mali's", "Burkina Faso"."""
+    before = text[max(0, end - 40):end]
+    if not before.endswith(" "):
+        return None, end
+    words = before.split()
+    for size in (3, 2, 1):
+        if len(words) < size:
+            continue
+        written = " ".join(words[-size:])
+        name = written.removesuffix("'s")
+        if name in nations.COUNTRY_OF_DEMONYM:
+            return nations.COUNTRY_OF_DEMONYM[name], end - len(before) + before.rfind(written)
+        country = nations.country_name(_title(name))
+        if country is not None and name[:1].isupper():
+            return country, end - len(before) + before.rfind(written)
+    return None, end
+
+
+def _leading_country(words: str) -> str | None:
+    """The longest run of words at the start that names a country: "Chad and Niger" -> Chad."""
+    parts = words.split()
+    for size in range(len(parts), 0, -1):
+        country = nations.country_name(" ".join(parts[:size]))
+        if country is not None:
+            return country
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _preceded_by_nation(text: str, start: int) -> bool:

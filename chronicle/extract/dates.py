@@ -69,6 +69,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\w,.$#-]){_YEAR}(?![\w-]|,\d|\.\d|\s*%)")),
 ]
 
+_ANY_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_ANY_DIGIT = re.compile(r"\d")
+_ANY_RELATIVE = re.compile(
+    r"day|week|month|year|ago|today|tonight|morning|afternoon|evening|night|recent|past"
+    r"|since|earlier|later|after|before|following|next", re.I)
+_NEEDS_MONTH = frozenset(("day-month-year", "month-day-year", "month-year", "day-month",
+                          "month-day", "month"))
+_NEEDS_DIGIT = frozenset(("iso", "year"))
+_NEEDS_WORDS = frozenset(("relative-other", "vague", "days-ago", "yesterday", "today",
+                          "weekday", "week", "month-rel", "year-rel"))
 _NOT_A_YEAR_BEFORE = re.compile(
     r"(?:resolution|resolutions|no\.|number|article|decree|law|flight|route|code|highway|"
     r"page|chapter|about|some|nearly|over|than|around|almost|roughly|approximately|"
@@ -102,7 +112,13 @@ def find_dates(sentence: str, published: datetime.date | None = None) -> list[Da
     text = plain_quotes(sentence)
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []
+    has_month = _ANY_MONTH.search(text) is not None
+    has_digit = _ANY_DIGIT.search(text) is not None
+    has_words = _ANY_RELATIVE.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if (kind in _NEEDS_MONTH and not has_month) or (kind in _NEEDS_DIGIT and not has_digit) or (
+                kind in _NEEDS_WORDS and not has_words):
+            continue  # a cheap look first: most sentences hold no date at all
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
