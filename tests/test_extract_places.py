@@ -264,6 +264,8 @@ def test_the_chronologys_countries_rank_first(mali: PlaceFinder, world: PlaceFin
     "North of the river, fighting continued.",
     "French jets struck Al Qaeda positions on Al Farouk hill.",  # not Ål, Norway
     "Satellite pictures on Google showed the burnt huts.",  # an alternate name of Topeka
+    "Hamas fighters crossed the fence.",  # ... of Hamm
+    "The Rapid Support Forces accused the army.",  # ... of Rapid City
 ])
 def test_no_place_in(mali: PlaceFinder, world: PlaceFinder, sentence: str) -> None:
     assert mali.find(sentence) == []

@@ -29,7 +29,7 @@ FUZZY_MIN_LETTERS_GEONAMES = 7  # a word this long may be a GeoNames town's ("Bo
 BIG_TOWN = 100_000  # a focus-country town this large needs no cue even with a short name
 SMALL_TOWN = 15_000  # below this, a town outside the focus countries needs a cue
 ALTERNATE_TOWN = 50_000  # ... and below this, when only an alternate name matches
-CITY = 500_000  # an alternate name unlike the place's own is trusted only for a city this big
+CITY = 400_000  # a one-word alternate name without a cue is trusted only for a city this big
 
 
 def _words(text: str) -> frozenset[str]:
@@ -438,8 +438,8 @@ class PlaceFinder:
             return True
         if population < SMALL_TOWN:
             return False
-        if not own_name and population < ALTERNATE_TOWN:
-            return False  # "Ghaly" is an old name of Galle, but rarely meant
+        if not own_name and (population < ALTERNATE_TOWN or (size == 1 and population < CITY)):
+            return False  # "Hamas" is an alternate name of Hamm, "Rapid" of Rapid City
         return index > 0 or population >= BIG_TOWN  # a capitalised first word is weak
 
     def _foreign_name_word(self, token: _Token) -> bool:
