@@ -247,12 +247,12 @@ def vnu() -> Callable[[list[Path]], list[dict]]:
                  "java is missing (apt-get install default-jre-headless)")
     require_tool(vnu_jar().is_file(), f"{vnu_jar()} is missing (npm ci --prefix tests)")
 
-    def check(paths: list[Path]) -> list[dict]:
+    def check(paths: list[Path], *options: str) -> list[dict]:
         if not paths:
             raise ValueError("no files to check")
         result = subprocess.run(
             ["java", "-jar", str(vnu_jar()), "--format", "json", "--exit-zero-always",
-             *map(str, paths)],
+             *options, *map(str, paths)],
             capture_output=True, text=True, timeout=600, check=False,
         )
         try:
