@@ -57,7 +57,7 @@ _DESCRIBED_AFTER = re.compile(
     re.I)
 _DESCRIBED_BEFORE = re.compile(
     r"\b(?:affiliated|linked|allied|loyal|close|tied|connected|allegiance|affiliates?)\s+"
-    r"(?:with|to|of)\s+(?:the\s+)?$", re.I)
+    r"(?:with|to|of)\s+(?:the\s+)?(?:(?:[A-Z][\w'-]*|al|el)\s+){0,3}?(?:(?:and|or)\s+(?:the\s+)?)?$")
 _BRACKETED = re.compile(
     r"(?P<name>(?:[A-Z][\w'-]*)(?:\s+(?:[A-Z][\w'-]*|of|for|the|and|in|de|du|des|la|le|al|"
     r"wal|el)){1,9})\s+\((?P<acronym>[A-Z][A-Za-z-]{1,9})\)")

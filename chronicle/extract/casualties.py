@@ -66,6 +66,7 @@ class Count:
     text: str
     vague: bool = False
     note: str | None = None
+    additional: bool = False  # "seven soldiers were also killed": more, not the same dead
 
 
 @dataclass
@@ -92,6 +93,8 @@ def find_casualties(sentence: str) -> list[Count]:
         kind = _governing_kind(group, lower)
         if kind is None:
             continue
+        nearby = lower[max(0, group[0].index - 2):min(len(lower), group[-1].end + 4)]
+        additional = any(w in ("also", "another", "further", "additional") for w in nearby)
         for side in ("victims", "assailants"):
             members = [n for n in group if _side(n) == side]
             if not members:
@@ -100,7 +103,7 @@ def find_casualties(sentence: str) -> list[Count]:
             vague = any(n.vague for n in members)
             words = " ".join(tokens[members[0].index:members[-1].end])
             note = f"'{words}': a lower bound" if vague else None
-            counts.append(Count(kind, value, side, words, vague, note))
+            counts.append(Count(kind, value, side, words, vague, note, additional))
     return counts
 
 

@@ -46,15 +46,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                               rf"during|between)\s+)?(?:-\s*)?{_MONTH},?\s+{_YEAR}\b")),
     ("day-month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+\d)")),
     ("month-day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d|\s*(?:people|km|miles))")),
-    ("month", re.compile(rf"\b(?P<cue>in|early|late|mid|since|until|by|during|last|this|"
-                         rf"since early|in early|in late|in mid)\s*-?\s*{_MONTH}(?![\w-])")),
+    ("month", re.compile(rf"\b(?P<cue>(?i:since early|in early|in late|in mid|in|early|late|"
+                         rf"mid|since|until|by|during|last|this))\s*-?\s*{_MONTH}(?![\w-])")),
     ("relative-other", re.compile(
         r"\b(?:(?:a|one|two|three|four|five|several|a few|\d+)\s+(?:days?|weeks?|months?|years?)"
         r"\s+(?:after|before|earlier|later|prior)|(?:days|weeks|months|years)\s+(?:after|before|"
         r"earlier|later)|the (?:following|next) (?:day|week|month|year)|that (?:day|year|month)"
         r"|since then)\b", re.I)),
     ("vague", re.compile(r"\b(?:in\s+)?recent (?:years|months|weeks|days|decades)\b|\bin the "
-                         r"past\b|\bover the (?:past|last) (?:few )?(?:years|decades|months)\b",
+                         r"past\b|\b(?:over|in|during) the (?:past|last) (?:few )?"
+                         r"(?:years?|decades?|months)\b",
                          re.I)),
     ("days-ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+)\s+days?\s+ago\b",
                             re.I)),
@@ -65,7 +66,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b(?P<last>last\s+|this\s+|past\s+)?{_WEEKDAY}\b")),
     ("week", re.compile(r"\b(?P<which>this|last|past)\s+week(?:end)?\b", re.I)),
     ("month-rel", re.compile(r"\b(?P<which>this|last|past)\s+month\b", re.I)),
-    ("year-rel", re.compile(r"\b(?P<which>this|last|past)\s+year\b", re.I)),
+    ("year-rel", re.compile(r"\b(?P<which>this|last)\s+year\b", re.I)),
     ("year", re.compile(rf"(?<![\w,.$#-]){_YEAR}(?![\w-]|,\d|\.\d|\s*%)")),
 ]
 
@@ -145,8 +146,8 @@ def _read(kind: str, match: re.Match[str], text: str,
         elif kind == "month-year":
             date = FuzzyDate(int(groups["year"]), _month(groups["month"]))
         elif kind in ("day-month", "month-day", "month"):
-            if kind == "month" and groups["month"].startswith("May") and groups["cue"] in (
-                    "last", "this"):
+            cue = (groups.get("cue") or "").lower()
+            if kind == "month" and groups["month"].startswith("May") and cue in ("last", "this"):
                 return None  # "this May" reads fine, but "last May be" does not: stay safe
             month = _month(groups["month"])
             day = int(groups["day"]) if groups.get("day") else None
@@ -156,7 +157,7 @@ def _read(kind: str, match: re.Match[str], text: str,
                 year = published.year
                 if (month, day or 1) > (published.month, published.day):
                     year -= 1  # "on 30 December" in a January article: last year's
-                if groups.get("cue") == "last" and month >= published.month:
+                if cue == "last" and month >= published.month:
                     year = published.year - 1
                 date = FuzzyDate(year, month, day)
                 relative = True
@@ -172,7 +173,7 @@ def _read(kind: str, match: re.Match[str], text: str,
         return None  # 31 April: not a date
     reported = date is not None and _is_reported(text, start, end)
     period = bool(_PERIOD_BEFORE.search(text[max(0, start - 12):start])) or (
-        match.groupdict().get("cue") in ("since", "until", "by"))
+        (match.groupdict().get("cue") or "").lower() in ("since", "until", "by"))
     return DateMention(text[start:end], start, end, date, kind, relative, reported,
                        needs_review, period)
 

@@ -52,6 +52,12 @@ _WHERE = re.compile(r",?\s+where\s+(?P<rest>[^;]*)", re.I)
 _WHERE_DESCRIBES = re.compile(
     r"\b(?:active|operate|operating|present|based|have been|has been|are|is|occurred|took "
     r"place|happened|live|lives)\b", re.I)
+# "this base", "the same area", "the Malian city", "there": the place told just before
+_PLACE_ANAPHOR = re.compile(
+    r"\b(?:(?:this|that|the|the same|their|its)\s+(?:\w+\s+)?(?:base|camp|area|city|town|"
+    r"village|region|district|province|locality|position|post|site|road)|there)\b", re.I)
+_UNCLAIMED = re.compile(r"\b(?:no (?:group|one|organi[sz]ation)|nobody|none)\b[^.;]{0,40}"
+                        r"\bclaimed\b|\bno claims? of responsibility\b", re.I)
 _CLAUSE_SPLIT = re.compile(r",\s+while\s+|;\s+|,\s+whereas\s+")
 _DIRECTIONS = ("north", "south", "east", "west", "northeast", "northwest", "southeast",
                "southwest", "north-east", "north-west", "south-east", "south-west")
@@ -140,6 +146,8 @@ class Extractor:
         actors = self.actors.find(text, country)
         places = [p for p in places if not any(p.start < a.end and a.start < p.end
                                                 for a in actors)]
+        if _UNCLAIMED.search(text):
+            actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
         where = _WHERE.search(text)
         if where and _WHERE_DESCRIBES.search(where.group("rest")):
@@ -198,7 +206,8 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
         target = _choose(events, news, current, clause, date, specific, others, published)
         if target is None:
             target = DraftEvent()
-            if not specific and current is not None and current.place is not None:
+            if not specific and current is not None and current.place is not None and (
+                    _PLACE_ANAPHOR.search(clause.text)):
                 _add_place(target, current.places[0], inherited=True)
             events.append(target)
             if news is None and (date is None or _recent(date, published)):
@@ -209,8 +218,8 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
             target.evidence.setdefault("date", []).append(clause.sentence.text)
         _absorb(target, clause, specific, others)
         current = target
-    return [_finish(event, news, article, country) for event in events
-            if event.date is not None or event.news or published is not None]
+    finished = [_finish(event, news, article, country) for event in events]
+    return [e for e in finished if e.primary or e.place is not None]  # no guessing the scene
 
 
 def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEvent | None,
@@ -224,6 +233,8 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
                 if _shares_place(event, specific or others) or (
                         event is current and not event.place_names):
                     return event
+            if current is not None and _ANAPHOR.search(clause.text):
+                return current  # "wounded in the blast at the Afgoye intersection"
             return None
         if current is not None and (current.date is None or _recent(current.date, published)
                                     or current.last_paragraph == clause.sentence.paragraph):
@@ -355,15 +366,17 @@ def _finish(event: DraftEvent, news: DraftEvent | None, article: Article,
 
 
 def _total(event: DraftEvent, kind: str) -> int | None:
-    """Every side added up; on each side the largest exact figure told, else the vague
-    lower bound ("dozens")."""
+    """Every side added up; on each side the largest exact figure told (the same dead are
+    told several times), else the vague lower bound ("dozens"), plus what is told as more
+    ("seven soldiers were also killed")."""
     total, any_figure = 0, False
     for side in ("victims", "assailants"):
         counts = event.counts.get((kind, side), [])
-        exact = [c.value for c in counts if not c.vague]
-        vague = [c.value for c in counts if c.vague]
-        if exact or vague:
-            total += max(exact) if exact else max(vague)
+        exact = [c.value for c in counts if not c.vague and not c.additional]
+        vague = [c.value for c in counts if c.vague and not c.additional]
+        more = [c.value for c in counts if c.additional and not c.vague]
+        if exact or vague or more:
+            total += (max(exact) if exact else max(vague, default=0)) + sum(more)
             any_figure = True
     return total if any_figure else None
 
