@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from chronicle.cli import ChronicleError
 from chronicle.content.load import collector_paused, load_content
 from chronicle.content.slug import name_key
 from chronicle.diagnostics import ContentError, Diagnostic, did_you_mean, error, warning
@@ -175,8 +176,6 @@ def load_checked(root: Path, drafts: bool | None = None) -> tuple[Chronology, li
     """Load and check a chronology folder. The diagnostics (sorted by place) hold every
     error and warning; callers decide what stops them. Drafts are left out when `drafts`
     is False, or when it is None and chronicle.yaml says `drafts: false`."""
-    from chronicle.cli import ChronicleError
-
     root = Path(root)
     if not root.is_dir():
         raise ChronicleError(f"no chronology folder at {root}")
