@@ -28,7 +28,7 @@ from pathlib import Path
 
 from chronicle.extract.text import fold
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"CHRONGAZ"
 MAX_KEY_TOKENS = 6
 _HEADER = struct.Struct("<8sI")  # magic, length of the JSON header that follows
@@ -119,9 +119,9 @@ def source_version() -> str:
 
 
 def index_path(directory: Path | None = None) -> Path:
-    """Named by everything the index is built from, so any change makes a fresh one."""
-    inputs = zlib.crc32(repr((COUNTRY_ALIASES, AREAS)).encode(), zlib.crc32(
-        _ADMIN1_FILE.read_bytes()))
+    """Named by everything the index is built from (the GeoNames package, the admin1
+    names, this module's code), so any change to them makes a fresh one."""
+    inputs = zlib.crc32(Path(__file__).read_bytes(), zlib.crc32(_ADMIN1_FILE.read_bytes()))
     return (directory or cache_dir()) / f"gazetteer-{source_version()}-f{FORMAT}-{inputs:08x}.bin"
 
 
@@ -330,6 +330,23 @@ def _keys_of(primary: str, alternates: Iterable[str]) -> set[str]:
     return {key for key in keys if key and key.count(" ") < MAX_KEY_TOKENS}
 
 
+_TOWN_SUFFIX = re.compile(r"(?:[\s-](?:city|shi|machi|cho|mura))$", re.IGNORECASE)
+_JAPANESE_SUFFIX = re.compile(r"(?:[\s-](?:shi|machi|cho|mura))$", re.IGNORECASE)
+#: Where "City" is part of the name as people say it ("Rapid City" is never "Rapid").
+_CITY_IN_NAME = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
+
+
+def _own_spellings(name: str, country: str) -> set[str]:
+    """A town's own name, also without the suffix GeoNames adds: 'Nara-shi' is 'Nara',
+    'Marawi City' is 'Marawi'."""
+    keys = _spellings(name)
+    suffix = _JAPANESE_SUFFIX if country in _CITY_IN_NAME else _TOWN_SUFFIX
+    bare = suffix.sub("", name)
+    if bare != name and len(bare) >= 3:
+        keys |= _spellings(bare)
+    return keys
+
+
 def _spellings(name: str) -> set[str]:
     """'N'Djamena' is folded to 'n djamena' and also written 'Ndjamena'."""
     keys = {fold(name)}
@@ -380,8 +397,8 @@ def _collect_places() -> list[_Place]:
         places.append(_Place(
             name=city["name"], kind=0, code=code, country=country, admin1=region_code,
             lat=city["latitude"], lon=city["longitude"], population=city["population"] or 0,
-            geonameid=city["geonameid"], keys=_keys_of(city["name"], city["alternatenames"]),
-            own_keys=_spellings(city["name"])))
+            geonameid=city["geonameid"], keys=_keys_of(city["name"], city["alternatenames"])
+            | _own_spellings(city["name"], code), own_keys=_own_spellings(city["name"], code)))
         if region_code in admin1_names:
             members.setdefault(region_code, []).append(city)
     english: dict[str, str] = {}

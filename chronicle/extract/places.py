@@ -426,7 +426,7 @@ class PlaceFinder:
         the smaller it is and the weaker its cue, the likelier the name means something
         else (a surname, a word, a village in another country)."""
         population = entry.population
-        if context and population < BIG_TOWN:
+        if context and (population < BIG_TOWN or (not own_name and population < CITY)):
             return False  # a town in a country the article never names
         if not cue.specific and population < SMALL_TOWN and (everyday or self.focus):
             return False  # "in Moura" is Portugal's only if "the village of" says so;
@@ -496,10 +496,11 @@ class PlaceFinder:
               context: frozenset[str]) -> tuple:
         """Countries and areas, then the chronology's own countries, then those the article
         names, then towns before regions, then size; a place known by the name only as an
-        alternate one counts a fifth of its size ("Nara" is still Nara-shi, Japan)."""
+        alternate one counts a twentieth of its size ("Islamabad" is an old name of
+        Chattogram, six times Islamabad's size)."""
         focus = entry.country_code in self.focus
         near = entry.country_code in context
-        weight = entry.population if own else entry.population / 5
+        weight = entry.population if own else entry.population / 20
         if region_after:  # "the Sahel region" is the Sahel, not Burkina Faso's Sahel region
             return (entry.kind in ("region", "area"), entry.kind == "area", focus, near, weight)
         preferred = {"country": 3, "area": 2, "city": 1, "region": 0}[entry.kind]
