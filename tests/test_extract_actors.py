@@ -47,6 +47,11 @@ CASES = [
     ("The Islamic State West Africa Province (ISWAP) claimed the raid on Monguno.", "Nigeria",
      ["Islamic State West Africa Province"]),
     ("Mali's army said it had killed 20 terrorists.", "Mali", ["Malian army"]),
+    ("A Russian missile struck a crowded restaurant in Kramatorsk.", "Ukraine", ["Russia"]),
+    ("The Saudi-led coalition said it had intercepted two ballistic missiles.", "Yemen",
+     ["Saudi-led coalition"]),
+    ("No group has claimed the bombing, but al-Shabab often carries out such attacks.",
+     "Somalia", ["Al-Shabaab"]),
 ]
 
 

@@ -50,8 +50,11 @@ GENERIC = word_set(
 _ARMY = "army|armed forces|military|troops|soldiers|soldier|forces|security forces|national army"
 _POLICE = "police|police officers?|policemen|gendarmes|gendarmerie|national police"
 _PEACE = "peacekeepers|peacekeeper|contingent|battalion|blue helmets"
+#: Weapons name the force that fired them: "a Russian missile", "Israeli air strikes".
+_WEAPONS = ("missiles?|missile strikes?|air ?strikes?|airstrikes?|drone strikes?|drones?|"
+            "warplanes?|jets|artillery|shelling|bombardments?|strikes?")
 _FORCE = (rf"(?:national\s+|armed\s+|special\s+|government\s+)?(?P<force>{_ARMY}|{_POLICE}|"
-          rf"{_PEACE}|personnel|servicemen|air force|navy|national guard)(?![\w-])")
+          rf"{_PEACE}|personnel|servicemen|air force|navy|national guard|{_WEAPONS})(?![\w-])")
 _DESCRIBED_AFTER = re.compile(
     r"^(?:-|\s)?\s*(?:linked|allied|affiliated|affiliates?|inspired|aligned|backed|loyalists?)\b",
     re.I)
@@ -98,6 +101,7 @@ class ActorFinder:
             r"base|camp|convoy|blue helmets|police|peacekeeping mission|peacekeeping force)"
             r"|(?P<bare>peacekeepers|blue helmets|peacekeeping (?:mission|force|"
             r"contingent|troops)))\b")
+        self._led = re.compile(r"\b(?P<nation>[A-Z][a-z]+)-led\s+(?:military\s+)?coalition\b")
         self._government = re.compile(
             r"\b(?:government|pro-government|national army|the army|the military|state)\s*"
             r"(?P<force>soldiers|troops|forces|army)?\b", re.I)
@@ -143,6 +147,11 @@ class ActorFinder:
             start = match.start("nation")
             self._claim(found, self._resolve(nation, "foreign-force", nation), match,
                         span=(start, start + len(nation)))
+        for match in self._led.finditer(text):
+            if match.group("nation") in nations.COUNTRY_OF_DEMONYM or nations.country_name(
+                    match.group("nation")):
+                name = f"{match.group('nation')}-led coalition"
+                self._claim(found, self._resolve(name, "foreign-force", None), match)
         if country:
             for match in self._government.finditer(text):
                 if match.group("force") or match.group(0).lower() in ("the army", "the military"):
