@@ -370,6 +370,15 @@ def test_resolve_prefers_curated_then_geonames(mali: PlaceFinder) -> None:
     assert mali.resolve("") is None
 
 
+def test_resolve_a_region_by_its_name_and_region_word(mali: PlaceFinder) -> None:
+    kidal = mali.resolve("Kidal region")
+    assert kidal is not None and (kidal.name, kidal.kind) == ("Kidal", "region")
+    assert mali.resolve("Kidal").kind == "town"
+    curated = mali.resolve("Timbuktu region")
+    assert curated is not None and curated.place_id == "timbuktu-region"
+    assert mali.resolve("Tillaberi province").country == "Niger"
+
+
 def test_curated_only_mode_needs_no_gazetteer() -> None:
     finder = PlaceFinder(CURATED, gazetteer=None)
     found = finder.find("Attackers struck Kerena and Aguel'hok, not Gao.")

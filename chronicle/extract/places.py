@@ -287,12 +287,17 @@ class PlaceFinder:
         return codes
 
     def resolve(self, name: str) -> PlaceMatch | None:
-        """The best single place for a name (for stub files): curated, exact, then fuzzy."""
+        """The best single place for a name (for stub files): curated, exact, then fuzzy;
+        "Kidal region" is the region, not the town."""
         key = fold(name)
+        words = key.split()
+        region = len(words) > 1 and (words[-1] in REGION_WORDS or words[-1] in AREA_WORDS)
+        if region and key not in self.curated:
+            key = " ".join(words[:-1])
         if not key:
             return None
         for candidate_key, fuzzy in ((key, False), *((k, True) for k in self._near(key))):
-            picked = self._pick(candidate_key, region_after=False, fuzzy=fuzzy)
+            picked = self._pick(candidate_key, region_after=region, fuzzy=fuzzy)
             if isinstance(picked, Place):
                 return self._from_curated(picked, name, 0, len(name), None)
             if picked is not None:
