@@ -8,9 +8,11 @@ reports duplicate keys, so checks long after parsing can still point at file:lin
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -58,28 +60,45 @@ _SCALAR_CONSTRUCTORS = {
     if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
 }
 
-Position = Any  # the parser's own mark (0-based line and column), kept as it comes
+_SHIFT = 24
+_COLUMN = (1 << _SHIFT) - 1
 
 
 class MarkMap(Mapping[str, Mark]):
-    """Marks by dotted path, made on demand: a file has dozens of nodes and only the few
-    that a diagnostic names ever need a `Mark` object."""
+    """Marks by dotted path, packed small: every entry keeps its marks for as long as the
+    chronology lives, and only the few a diagnostic names are ever looked up. Paths are
+    interned (shared by every file that has a `title`) and each position is one integer,
+    which keeps 50,000 events' marks in tens of megabytes, not hundreds."""
 
-    __slots__ = ("_path", "_positions")
+    __slots__ = ("_keys", "_packed", "_path")
 
-    def __init__(self, path: str, positions: dict[str, Position]):
+    def __init__(self, path: str, keys: tuple[str, ...], packed: array):
         self._path = path
-        self._positions = positions
+        self._keys = keys
+        self._packed = packed
+
+    @classmethod
+    def pack(cls, path: str, keys: list[str], positions: list[Any]) -> MarkMap:
+        """From the parser's own marks (0-based line and column)."""
+        packed = array("Q", [(p.line << _SHIFT) | min(p.column, _COLUMN) for p in positions])
+        return cls(path, tuple(keys), packed)
 
     def __getitem__(self, key: str) -> Mark:
-        position = self._positions[key]
-        return Mark(self._path, position.line + 1, position.column + 1)
+        try:
+            index = self._keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        packed = self._packed[index]
+        return Mark(self._path, (packed >> _SHIFT) + 1, (packed & _COLUMN) + 1)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +169,8 @@ def read_document(file: Path | str, path: str) -> tuple[Document | None, list[Di
     except RecursionError:  # only an alias inside its own anchor nests this deep
         return None, [error(start, "yaml.syntax", "an alias refers to a node that contains it",
                             "write the value out instead of using *alias")]
-    values, keys = MarkMap(path, builder.values), MarkMap(path, builder.keys)
+    values = MarkMap.pack(path, builder.value_paths, builder.value_marks)
+    keys = MarkMap.pack(path, builder.key_paths, builder.key_marks)
     return Document(path, data, values, keys, builder.found), builder.diagnostics
 
 
@@ -179,8 +199,10 @@ class _Builder:
     def __init__(self, path: str, loader: _Loader):
         self.path = path
         self.loader = loader
-        self.values: dict[str, Position] = {}
-        self.keys: dict[str, Position] = {}
+        self.value_paths: list[str] = []
+        self.value_marks: list[Any] = []
+        self.key_paths: list[str] = []
+        self.key_marks: list[Any] = []
         self.found: dict[str, object] = {}
         self.diagnostics: list[Diagnostic] = []
 
@@ -188,7 +210,8 @@ class _Builder:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: str) -> object:
-        self.values[path] = node.start_mark
+        self.value_paths.append(path)
+        self.value_marks.append(node.start_mark)
         kind = node.__class__
         if kind is ScalarNode:
             value = node.value if node.tag == _STR else self._typed(node)
@@ -196,7 +219,7 @@ class _Builder:
             value = self._mapping(node, path)
         else:
             prefix = f"{path}." if path else ""
-            value = [self.build(item, f"{prefix}{i}") for i, item in enumerate(node.value)]
+            value = [self.build(item, intern(f"{prefix}{i}")) for i, item in enumerate(node.value)]
         self.found[path] = value
         return value
 
@@ -233,14 +256,15 @@ class _Builder:
                 continue
             else:
                 key = self._typed(key_node)
-            key_path = f"{prefix}{key}"
+            key_path = intern(f"{prefix}{key}")
             if key in result:
-                first = self.keys[key_path].line + 1
+                first = self.key_marks[self.key_paths.index(key_path)].line + 1
                 self.diagnostics.append(error(
                     self._mark(key_node), "yaml.duplicate-key",
                     f"duplicate key '{key}' (first written on line {first})",
                     "YAML would silently keep only the last one: remove or merge them"))
                 continue
-            self.keys[key_path] = key_node.start_mark
+            self.key_paths.append(key_path)
+            self.key_marks.append(key_node.start_mark)
             result[key] = self.build(value_node, key_path)
         return result
