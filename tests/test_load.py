@@ -191,8 +191,8 @@ def code_of(message: str) -> str:
 def test_an_entry_must_be_a_mapping(tmp_path):
     _, diagnostics = load_event(tmp_path, "- title: A\n")
     assert messages(diagnostics) == [
-        "content/events/e.yaml:1:1: error: an event must be a mapping of keys (`title: ...`), "
-        "not a list [type.invalid]"]
+        "content/events/e.yaml:1:1: error: an event must be a mapping of keys "
+        "(`key: value` lines), not a list [type.invalid]"]
 
 
 def test_required_keys_that_are_empty(tmp_path):
@@ -247,3 +247,19 @@ def test_entries_where_nothing_reads_them_are_reported(tmp_path):
         "warning: the folder content/event is not read "
         "(did you mean 'events'?) [content.unread]",
     ]
+
+
+def test_blank_required_text_is_missing(tmp_path):
+    _, diagnostics = load_event(tmp_path, "title: '  '\ndate: 2019\ntype: attack\nstatus: draft\n")
+    assert messages(diagnostics) == [
+        "content/events/e.yaml:1:1: error: 'title' of an event is empty [key.missing]"]
+
+
+def test_an_actor_that_is_no_mapping_is_one_error(tmp_path):
+    (tmp_path / "content/actors").mkdir(parents=True)
+    (tmp_path / "content/actors/fama.yaml").write_text("- Malian army\n")
+    chronology, diagnostics = load_content(tmp_path)
+    assert [a.id for a in chronology.actors] == ["fama"]  # still answers to its id
+    assert messages(diagnostics) == [
+        "content/actors/fama.yaml:1:1: error: an actor must be a mapping of keys "
+        "(`key: value` lines), not a list [type.invalid]"]

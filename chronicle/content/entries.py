@@ -91,7 +91,8 @@ def read_actor(document: Document, entry_id: str, diagnostics: list[Diagnostic])
     """The actor in `document`; always made (name falling back to the id) so that events
     naming it are not also reported as broken when only the actor file is."""
     fields = Fields(document, diagnostics)
-    fields.mapping("", "an actor", ACTOR_KEYS)
+    if fields.mapping("", "an actor", ACTOR_KEYS) is None:
+        return Actor(id=entry_id, name=entry_id, path=document.path, marks=document.values)
     fields.require("name", "an actor", "add `name:` as the actor is usually written")
     kind = fields.choice("kind", ACTOR_KINDS, "kind.unknown", "an actor kind")
     return Actor(
@@ -111,7 +112,8 @@ def read_actor(document: Document, entry_id: str, diagnostics: list[Diagnostic])
 def read_place(document: Document, entry_id: str, diagnostics: list[Diagnostic]) -> Place:
     """The place in `document`; always made, as actors are."""
     fields = Fields(document, diagnostics)
-    fields.mapping("", "a place", PLACE_KEYS)
+    if fields.mapping("", "a place", PLACE_KEYS) is None:
+        return Place(id=entry_id, name=entry_id, path=document.path, marks=document.values)
     fields.require("name", "a place", "add `name:` as the place is usually written")
     kind = fields.choice("kind", PLACE_KINDS, "kind.unknown", "a place kind")
     lat, lon = _coordinate(fields, "lat", 90), _coordinate(fields, "lon", 180)
@@ -120,7 +122,7 @@ def read_place(document: Document, entry_id: str, diagnostics: list[Diagnostic])
         other = "lon" if written == ["lat"] else "lat"
         fields.fail(written[0], "geo.partial", f"'{written[0]}' is given without '{other}'",
                     "give both lat and lon, or neither")
-    elif not written and isinstance(document.data, dict):
+    elif not written:
         diagnostics.append(warning(
             document.mark(""), "geo.missing", f"place '{entry_id}' has no coordinates",
             "add lat and lon (decimal degrees) and say where they came from in "

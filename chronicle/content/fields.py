@@ -71,8 +71,8 @@ class Fields:
             if path:
                 self.wrong_type(path, "a mapping (key: value pairs)", data)
             else:
-                self.fail("", "type.invalid",
-                          f"{what} must be a mapping of keys (`title: ...`), not {describe(data)}")
+                self.fail("", "type.invalid", f"{what} must be a mapping of keys "
+                          f"(`key: value` lines), not {describe(data)}")
             return None
         allowed = tuple(allowed)
         for key in data:
@@ -85,7 +85,8 @@ class Fields:
         return data
 
     def require(self, path: str, what: str, hint: str) -> bool:
-        if self.value(path) is not None:
+        value = self.value(path)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
             return True
         parent, _, key = path.rpartition(".")
         if path in self.document.keys:
