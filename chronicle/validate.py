@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from chronicle.cli import ChronicleError
 from chronicle.content.load import collector_paused, load_content
@@ -141,7 +141,15 @@ def _check_event(event: Event, event_types: frozenset[str], root: Path,
             marks.get(""), "source.missing", f"reviewed event '{event.id}' cites no source",
             "add the article it rests on under sources: (file or url, and the quote)"))
     for index, source in enumerate(event.sources):
-        if source.file and not (root / source.file).is_file():
+        if not source.file:
+            continue
+        parts = PurePosixPath(source.file.replace("\\", "/"))
+        if parts.is_absolute() or ".." in parts.parts or ":" in parts.parts[0]:
+            diagnostics.append(error(
+                marks.get(f"sources.{index}.file"), "path.outside",
+                f"the source file '{source.file}' is outside the chronology",
+                "give its path from the chronology folder, e.g. seeds/article.txt"))
+        elif not (root / source.file).is_file():
             diagnostics.append(warning(
                 marks.get(f"sources.{index}.file"), "source.file",
                 f"the source file '{source.file}' does not exist",

@@ -204,3 +204,25 @@ def test_one_missing_actor_named_by_many_events_is_reported_at_each(tmp_path):
     assert len(diagnostics) == 30
     assert {d.message for d in diagnostics} == {
         "unknown actor 'minusmaa' (did you mean 'minusma'?)"}
+
+
+@pytest.mark.parametrize("written", ["../../etc/passwd", "/etc/passwd", "C:\\seeds\\a.txt"])
+def test_source_files_stay_inside_the_chronology(tmp_path, written):
+    root = write(tmp_path, {"content/events/a.yaml": "title: A\ndate: 2019\ntype: attack\n"
+                                                     f"sources: [{{file: '{written}'}}]\n"})
+    _, diagnostics = load_checked(root)
+    assert [d.format().split("\n")[0] for d in diagnostics] == [
+        f"content/events/a.yaml:4:18: error: the source file '{written}' is outside the "
+        "chronology [path.outside]"]
+
+
+def test_a_missing_source_file_is_a_warning(tmp_path):
+    root = write(tmp_path, {"content/events/a.yaml": "title: A\ndate: 2019\ntype: attack\n"
+                                                     "sources: [{file: seeds/gone.txt}]\n"})
+    (tmp_path / "seeds").mkdir()
+    _, diagnostics = load_checked(root)
+    assert [d.format().split("\n")[0] for d in diagnostics] == [
+        "content/events/a.yaml:4:18: warning: the source file 'seeds/gone.txt' does not exist "
+        "[source.file]"]
+    (tmp_path / "seeds/gone.txt").write_text("back")
+    assert load_checked(root)[1] == []
