@@ -90,3 +90,19 @@ def test_without_a_published_date_relative_days_stay_unresolved(extractor):
     [event] = records(extractor, "no-date.txt")
     assert event["date"] is None and event["place"] == "Kurfa"
     assert any("needs_review" in note for note in event["notes"])
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Jihadists attacked near the village of Tassia, close to the border.",
+     ("Tassia", "village")),
+    ("Militants stormed the peacekeepers' camp near Kerena village on Wednesday.",
+     ("Kerena", "village")),
+    ("Soldiers clashed with gunmen in the Arsham region near the border.", ("Arsham", "region")),
+    ("Their forces in Ber were assaulted on Friday.", ("Ber", "town")),
+    ("Two peacekeepers were killed at the base in April 2018.", None),
+])
+def test_places_the_gazetteer_lacks_are_named_by_their_cue(sentence, expected):
+    from chronicle.extract.events import _places_by_cue
+
+    found = [(p.name, p.kind) for p in _places_by_cue(sentence)]
+    assert found == ([expected] if expected else [])

@@ -135,8 +135,11 @@ class Extractor:
         return _assemble(clauses, article, country)
 
     def _places(self, text: str) -> list[PlaceMatch]:
-        return [p for p in self.places.find(text)
-                if p.text not in nations.COUNTRY_OF_DEMONYM]
+        found = [p for p in self.places.find(text) if p.text not in nations.COUNTRY_OF_DEMONYM]
+        for place in _places_by_cue(text):
+            if not any(place.start < p.end and p.start < place.end for p in found):
+                found.append(place)
+        return sorted(found, key=lambda p: p.start)
 
     def _clauses(self, sentence: Sentence, places: list[PlaceMatch],
                  published: datetime.date | None, country: str | None) -> list[_Clause]:
@@ -146,6 +149,9 @@ class Extractor:
         actors = self.actors.find(text, country)
         places = [p for p in places if not any(p.start < a.end and a.start < p.end
                                                 for a in actors)]
+        places = [p for p in places if not (p.kind == "country" and any(
+            a.start - p.end in (2, 3) and text[p.end:a.start].strip() in ("'s", "’s")
+            for a in actors))]  # "Russia's Wagner group": whose, not where
         if _UNCLAIMED.search(text):
             actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
@@ -166,6 +172,49 @@ class Extractor:
                 find_casualties(part),
             ))
         return clauses
+
+
+# "the village of Tassia", "near Kerena village": a place the gazetteer lacks is still named
+_VILLAGE = re.compile(
+    r"\b(?:(?P<noun>village|town|hamlet|locality|commune|settlement) of"
+    r"|near the (?:village|town) of|near|(?:forces|troops|soldiers|base|camp|positions?|"
+    r"garrison) (?:in|at))\s+(?P<name>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)"
+    r"|\b(?P<before>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)\s+(?P<after>village|locality|commune"
+    r"|region|district|province|area)\b")
+_NOT_A_PLACE_NAME = frozenset((
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "A",
+    "An", "This", "That", "Its", "Their", "His", "Her", "Our", "One", "Two", "Three",
+    "Northern", "Southern", "Eastern", "Western", "Central", "Northeastern", "Northwestern",
+    "Southeastern", "Southwestern", "North", "South", "East", "West", "Greater", "Border",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Ramadan", "Christmas", "Easter",
+))
+
+
+def _places_by_cue(text: str) -> list[PlaceMatch]:
+    """Unknown names a place noun or "near" marks as places: drafts name them (a person adds
+    the coordinates) rather than lose the scene."""
+    found = []
+    for match in _VILLAGE.finditer(text):
+        group = "name" if match.group("name") else "before"
+        name = match.group(group)
+        first = name.split()[0].split("-")[0]
+        if first in _NOT_A_PLACE_NAME or first in nations.COUNTRY_OF_DEMONYM or (
+                nations.country_name(name)) or match.group(group) is None:
+            continue
+        kind = "region" if match.group("after") in ("region", "district", "province") else (
+            "area" if match.group("after") == "area" else "village")
+        if match.group(0).split()[0] in ("forces", "troops", "soldiers", "base", "camp",
+                                         "position", "positions", "garrison"):
+            kind = "town"
+        if group == "name" and not match.group("noun") and text[match.end():][:1] not in (
+                " ", ",", ".", ";", ""):
+            continue
+        start, end = match.span(group)
+        relation = "near" if "near" in match.group(0).lower() else "in"
+        found.append(PlaceMatch(name, name, start, end, kind, None, None, None, None, None,
+                                "text", None, relation))
+    return found
 
 
 def _is_running_toll(text: str) -> bool:
@@ -357,7 +406,7 @@ def _finish(event: DraftEvent, news: DraftEvent | None, article: Article,
     event.injured = _total(event, "injured")
     event.primary = event.news or (event.date is not None and _recent(event.date, published))
     place = event.place
-    event.country = (place.country if place and place.kind != "country" else
+    event.country = (place.country or country if place and place.kind != "country" else
                      place.name if place else country)
     event.type = _type(event)
     event.title = _title(event)
