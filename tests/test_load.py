@@ -263,3 +263,32 @@ def test_an_actor_that_is_no_mapping_is_one_error(tmp_path):
     assert messages(diagnostics) == [
         "content/actors/fama.yaml:1:1: error: an actor must be a mapping of keys "
         "(`key: value` lines), not a list [type.invalid]"]
+
+
+# -- nothing a person can type makes the loader raise ---------------------------------------
+
+yaml_ish = st.lists(st.sampled_from([
+    "title: ", "date: ", "type: ", "actors:", "places:", "casualties:", "  killed: ",
+    "  injured: ", "  - ", "{", "}", "[", "]", ", ", ": ", "&a ", "*a", "!!int ", "<<: ",
+    "2019-02-30", "-5", "1.5", "yes", "~", "'", '"', "\n", "\t", "#", "---\n", "é", "\ufeff",
+    "{low: 3, high: 1}", "{best: -1}", "sources: [{url: javascript:x}]", "end_date: 1999",
+]), max_size=40).map("".join)
+
+
+@given(yaml_ish)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_event_text_gives_diagnostics_never_an_exception(tmp_path, text):
+    from chronicle.validate import check_chronology
+
+    chronology, diagnostics = load_event(tmp_path, text)
+    check_chronology(chronology, diagnostics)
+    for diagnostic in diagnostics:
+        assert diagnostic.mark is None or diagnostic.mark.line >= 1
+        assert diagnostic.format()
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_bytes_give_a_document_or_diagnostics(tmp_path, raw):
+    document, problems = read(tmp_path, raw)
+    assert document is not None or problems

@@ -29,6 +29,7 @@ except ImportError:  # PyYAML built without libyaml: slower, same results
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 #: first characters that may start a non-text plain scalar (null, bool, number, date...)
 _TYPED_STARTS = frozenset(c for c in _BaseLoader.yaml_implicit_resolvers if c)
 #: the only words YAML 1.1 (as PyYAML reads it) takes for something other than text
@@ -232,7 +233,12 @@ class _Builder:
             return node.value
         try:
             return constructor(self.loader, node)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except Exception:  # any failure to read a scalar is the file's fault, not ours
+            if node.tag != _TIMESTAMP:
+                short = node.tag.rsplit(":", 1)[-1]
+                self.diagnostics.append(error(
+                    self._mark(node), "yaml.tag", f"'{node.value}' cannot be read as {short}",
+                    "remove the tag, or write a value of that type"))
             # "2021-02-30" looks like a timestamp but is no date: keep the text, so the
             # date check can say what is wrong with it.
             return node.value
