@@ -42,6 +42,9 @@ CASES = [
     ("Six attackers were also killed in the exchange of fire, the ministry said.",
      {"killed": 6}),
     ("The explosion caused injuries to 14 passengers on the bus.", {"injured": 14}),
+    ("A pupil and a teacher were killed in the raid, residents said.", {"killed": 2}),
+    ("Seven soldiers and 80 militants were also killed in the attack on the base.",
+     {"killed": 87}),
 ]
 
 
@@ -68,3 +71,9 @@ def test_a_list_adds_up():
 
 def test_years_and_distances_are_not_counts():
     assert find_casualties("In 2017, a convoy 130 miles south of the city was attacked.") == []
+
+
+def test_also_marks_more_dead_not_the_same_ones():
+    [soldiers, militants] = find_casualties("Seven soldiers and 80 militants were also killed.")
+    assert soldiers.additional and militants.additional
+    assert not find_casualties("Gunmen killed at least 35 civilians.")[0].additional

@@ -88,7 +88,7 @@ def find_casualties(sentence: str) -> list[Count]:
     numbers = _numbers(tokens, lower)
     counts: list[Count] = []
     for group in _lists(numbers, lower):
-        if all(n.weak for n in group):
+        if len(group) == 1 and group[0].weak:  # "a suicide bomber killed...": no count
             continue
         kind = _governing_kind(group, lower)
         if kind is None:
@@ -220,7 +220,7 @@ def _governing_kind(group: list[_Number], lower: list[str]) -> str | None:
         if word in INJURE:
             return "injured"
         if word in (";", ":") or word[0].isdigit() or word in UNITS or word in VAGUE or word in (
-                "including", "but"):
+                "including", "but", "after", "before", "when", "while", "because", "said", "says"):
             return None
     return None
 

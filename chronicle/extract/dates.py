@@ -59,8 +59,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          re.I)),
     ("days-ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+)\s+days?\s+ago\b",
                             re.I)),
-    ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day|"
-                             r"overnight|last night)\b", re.I)),
+    ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day|last night)\b",
+                             re.I)),
     ("today", re.compile(r"\b(?:today|today's|tonight|this (?:morning|afternoon|evening)"
                          r"(?:'s)?|earlier today)\b", re.I)),
     ("weekday", re.compile(rf"\b(?P<last>last\s+|this\s+|past\s+)?{_WEEKDAY}\b")),

@@ -285,10 +285,11 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
             if current is not None and _ANAPHOR.search(clause.text):
                 return current  # "wounded in the blast at the Afgoye intersection"
             return None
-        if current is not None and (current.date is None or _recent(current.date, published)
-                                    or current.last_paragraph == clause.sentence.paragraph):
+        if current is not None and current.last_paragraph == clause.sentence.paragraph:
             return current
-        return news or current
+        if news is not None:
+            return news  # a new paragraph that names no date or place goes on with the story
+        return current
     if names:
         for event in events:
             if (event.date == date or (event.date is None and _recent(date, published))) and (
