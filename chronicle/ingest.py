@@ -9,6 +9,7 @@ replace anything), so a crash part-way leaves no half-file behind.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -55,7 +56,7 @@ class Catalogue:
 class Plan:
     """The files one article adds: path -> text, plus what was left out and why."""
 
-    files: dict[Path, str] = field(default_factory=dict)
+    files: dict[Path, str | bytes] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -64,7 +65,6 @@ def ingest_command(root: Path, articles: Sequence[Path], published: str | None =
     skipped. Exit 1 when an article could not be read or gave no event."""
     root = Path(root)
     date = parse_published(published)
-    content = root / "content"
     if not root.is_dir():
         from chronicle.cli import ChronicleError
 
@@ -97,9 +97,10 @@ def ingest_command(root: Path, articles: Sequence[Path], published: str | None =
     for reason in skipped:
         print(f"skipped {reason}")
     events = sum(1 for p in written if p.parent.name == "events")
-    print(f"{len(paths)} article(s): {events} event(s) and {len(written) - events} stub(s) "
-          f"written, {len(skipped)} skipped, {failures} failed"
-          + ("" if content.is_dir() or written else "; nothing written"))
+    copies = sum(1 for p in written if p.parent.name == "seeds")
+    print(f"{len(paths)} article(s): {events} event(s) and {len(written) - events - copies} "
+          f"stub(s) written, {copies} article(s) copied into seeds/, "
+          f"{len(skipped)} skipped, {failures} failed")
     return 1 if failures else 0
 
 
@@ -189,19 +190,23 @@ def plan_article(root: Path, path: Path, published: datetime.date | None, extrac
         return plan
     article, events = extract_article(path, published, extractor)
     content = root / "content"
+    if source.startswith("/") or ":" in source:
+        source = _copy_in(root, path, plan)
     for event in events:
         if event.date is None or event.place is None:
             missing = "date" if event.date is None else "place"
             plan.skipped.append(f"{path}: an event without a {missing} ({event.title})")
             continue
-        place_id = _place_id(event.place, catalogue, plan, content, article)
+        place_id = _place_id(_located(event.place, event.country, extractor), catalogue, plan,
+                             content, article)
         scene = (event.date.iso(), place_id)
         if scene in catalogue.scenes:
             plan.skipped.append(
                 f"{path}: '{event.title}' ({event.date.iso()}, {event.place.name}) is likely a "
                 f"duplicate of content/events/{catalogue.scenes[scene]}.yaml")
             continue
-        other_places = [_place_id(p, catalogue, plan, content, article)
+        other_places = [_place_id(_located(p, event.country, extractor), catalogue, plan,
+                                  content, article)
                         for p in event.places[1:] if p.kind != "country"]
         actors = [(_actor_id(a, catalogue, plan, content, article), a) for a in event.actors]
         entry_id = _free_id(f"{event.date.iso()}-{place_id}-{_slug_words(event)}",
@@ -223,6 +228,19 @@ def _source_path(root: Path, path: Path) -> str:
     return Path(relative).as_posix() if not relative.startswith("..") else str(path.resolve())
 
 
+def _copy_in(root: Path, path: Path, plan: Plan) -> str:
+    """An article from outside the chronology is kept in its seeds/ folder, so the sources
+    the drafts cite stay inside it (and travel with it)."""
+    data = path.read_bytes()
+    target = root / "seeds" / path.name
+    if target.exists() and target.read_bytes() != data:
+        target = target.with_name(f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+                                  f"{path.suffix}")
+    if not target.exists():
+        plan.files[target] = data
+    return target.relative_to(root).as_posix()
+
+
 def _free_id(wanted: str, taken: set[str]) -> str:
     wanted = slugify(wanted)
     candidate, number = wanted, 2
@@ -235,6 +253,17 @@ def _free_id(wanted: str, taken: set[str]) -> str:
 def _slug_words(event: DraftEvent) -> str:
     return {"battle": "clashes", "violence-against-civilians": "violence"}.get(event.type,
                                                                                event.type)
+
+
+def _located(place: PlaceMatch, country: str | None, extractor) -> PlaceMatch:
+    """A place named only by its cue ("the village of Tassia") is looked up once more in the
+    gazetteer, and kept only if it lies in the event's country; else it keeps the country."""
+    if place.source != "text":
+        return place
+    found = extractor.places.resolve(place.name)
+    if found is not None and found.country == country and found.kind != "country":
+        return dataclasses.replace(found, text=place.text)
+    return dataclasses.replace(place, country=country)
 
 
 def _place_id(place: PlaceMatch, catalogue: Catalogue, plan: Plan, content: Path,
@@ -349,15 +378,15 @@ def write_plan(plan: Plan, catalogue: Catalogue) -> list[Path]:
     return written
 
 
-def _write_new(path: Path, text: str) -> bool:
+def _write_new(path: Path, text: str | bytes) -> bool:
     """Temp file then a hard link: atomic, and it fails rather than replace a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return False
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         try:

@@ -156,3 +156,17 @@ def test_the_command_line_prints_a_summary(chronology):
     assert result.returncode == 0, result.stderr
     assert "0 skipped, 0 failed" in result.stdout
     assert "2 article(s): 4 event(s) and" in result.stdout
+
+
+def test_an_article_from_outside_is_kept_in_seeds_and_cited_there(chronology, capsys):
+    outside = ARTICLES / "nigeria-two.txt"
+    assert ingest_command(chronology, [outside]) == 0
+    copy = chronology / "seeds" / "nigeria-two.txt"
+    assert copy.read_bytes() == outside.read_bytes()
+    draft = yaml.safe_load(next((chronology / "content" / "events").glob("*kurfa*")).read_text())
+    assert draft["sources"][0]["file"] == "seeds/nigeria-two.txt"
+    _, diagnostics = load_checked(chronology)
+    assert [d.format() for d in diagnostics if d.is_error] == []
+    capsys.readouterr()
+    ingest_command(chronology, [outside])
+    assert "already ingested" in capsys.readouterr().out
