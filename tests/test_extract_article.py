@@ -125,3 +125,10 @@ def test_sentence_offsets_point_into_the_paragraph(tmp_path):
         paragraph = article.paragraphs[sentence.paragraph]
         assert paragraph[sentence.start:sentence.end] == sentence.text
     assert article.sentences[-1].line == 3
+
+
+def test_a_title_case_headline_reads_as_a_sentence(tmp_path):
+    text = "Gunmen Kill 12 In Nigeria Village Attack\n\n" + BODY.replace("Mopti region", "Nigeria")
+    article = read_article(write(tmp_path, text))
+    assert article.title == "Gunmen Kill 12 In Nigeria Village Attack"
+    assert article.sentences[0].text == "Gunmen kill 12 in Nigeria village attack"

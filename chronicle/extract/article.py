@@ -112,6 +112,7 @@ def read_article(path: Path | str, published: datetime.date | str | None = None)
     title = meta.get("title")
     if title is None and _looks_like_title(paragraphs):
         title = paragraphs[0]
+        paragraphs[0] = _sentence_case(paragraphs[0], " ".join(paragraphs[1:]))
     lines = _paragraph_lines(text, paragraphs)
     sentences = tuple(
         Sentence(part, index, start, end, lines[index])
@@ -310,6 +311,19 @@ def _paragraph_lines(text: str, paragraphs: list[str]) -> list[int]:
         lines.append(text.count("\n", 0, found) + 1)
         cursor = found + 1
     return lines
+
+
+def _sentence_case(headline: str, body: str) -> str:
+    """ "Gunmen Kill 12 In Nigeria Village Attack" -> "Gunmen kill 12 in Nigeria village
+    attack": headline capitals would read as names. A word keeps its capital when the body
+    writes it so too; the length never changes, so offsets stay true."""
+    words = headline.split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(words) < 4 or len(capitalised) < 0.7 * len(words):
+        return headline
+    names = set(re.findall(r"\b[A-Z][\w'’-]*", body))
+    return re.sub(r"(?<=\s)([A-Z][a-z'’-]*)\b",
+                  lambda m: m.group(1) if m.group(1) in names else m.group(1).lower(), headline)
 
 
 def _looks_like_title(paragraphs: list[str]) -> bool:
