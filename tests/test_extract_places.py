@@ -266,6 +266,11 @@ def test_the_chronologys_countries_rank_first(mali: PlaceFinder, world: PlaceFin
     "Satellite pictures on Google showed the burnt huts.",  # an alternate name of Topeka
     "Hamas fighters crossed the fence.",  # ... of Hamm
     "The Rapid Support Forces accused the army.",  # ... of Rapid City
+    "Most residents fled before dawn.",  # Most, Czechia
+    "Reading the statement, the spokesman wept.",  # Reading, England
+    "Split between factions, the group weakened.",  # Split, Croatia
+    "Mobile networks were cut for a week.",  # Mobile, Alabama
+    "Jackson told reporters the convoy was safe.",  # Jackson, Mississippi
 ])
 def test_no_place_in(mali: PlaceFinder, world: PlaceFinder, sentence: str) -> None:
     assert mali.find(sentence) == []
@@ -277,6 +282,7 @@ def test_no_place_in(mali: PlaceFinder, world: PlaceFinder, sentence: str) -> No
     ("Clashes were reported in San on Tuesday.", "San"),
     ("The convoy was ambushed near Say.", "Say"),
     ("Troops withdrew from Ber on Sunday.", "Ber"),
+    ("The ministers met in Split on Monday.", "Split"),
 ])
 def test_word_like_names_count_after_a_place_cue(mali: PlaceFinder, sentence: str,
                                                  name: str) -> None:

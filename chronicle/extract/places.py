@@ -130,14 +130,24 @@ mozambican eritrean djiboutian jordanian kurdish yazidi houthi tuareg fulani peu
 bambara arab berber sahrawi afar amhara oromo tigrayan zambian angolan european african
 western canadian belgian dutch swedish danish norwegian italian spanish portuguese
 """)
-#: Places whose names are also everyday words or first names: only after a place cue.
-CUE_ONLY = _words("""
-san santa say koro nara bla dire ber man bar bay orange victoria
-john james david michael joseph paul peter mark luke george charles henry william thomas
-mary anna maria sarah grace faith joy patience mercy
-ali omar umar musa moussa ibrahim ahmed ahmad mohamed mohammed muhammad hassan hussein
-abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou
+#: Places whose names are also everyday words: only after a place cue ("in Split", "near
+#: Say"), never at the head of a sentence ("Most residents fled", "Reading the statement").
+CUE_ONLY_WORDS = _words("""
+san santa say koro nara bla dire ber man bar bay orange most split reading delta hub sale
+enterprise flint mobile surprise independence concord springs metro brick mango bath
+torrent mission temple paradise male meridian vista cypress boulder nice hull cork bury
+bend van gap tours aurora corona mesa jupiter phoenix savannah police kill page many
 """)
+#: Places named like people: they need a cue, and next to another name they are a person.
+CUE_ONLY_NAMES = _words("""
+john james david michael joseph paul peter mark luke george charles henry william thomas
+mary anna maria sarah grace faith joy patience mercy victoria nancy eugene norman jackson
+lawrence taylor davis allen moore hayes austin madison franklin hamilton gary frederick
+brandon bryan carson richardson montgomery kendall troy nigel charlotte florence regina
+ali omar umar musa moussa ibrahim ahmed ahmad mohamed mohammed muhammad hassan hussein
+abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou keita
+""")
+CUE_ONLY = CUE_ONLY_WORDS | CUE_ONLY_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +464,7 @@ class PlaceFinder:
         if token.acronym or token.key in NAME_NEIGHBOURS or token.key in DIRECTIONS \
                 or token.key in NEVER_ALONE:
             return False
-        if token.key in TITLES or token.key in CUE_ONLY or token.key in NAME_PARTICLES:
+        if token.key in TITLES or token.key in CUE_ONLY_NAMES or token.key in NAME_PARTICLES:
             return True
         if token.key in self.curated:
             return False
