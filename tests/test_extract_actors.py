@@ -47,6 +47,8 @@ CASES = [
     ("The Islamic State West Africa Province (ISWAP) claimed the raid on Monguno.", "Nigeria",
      ["Islamic State West Africa Province"]),
     ("Mali's army said it had killed 20 terrorists.", "Mali", ["Malian army"]),
+    ("Al-Qaeda's Sahel affiliate JNIM on Tuesday claimed the attack on the capital.", "Mali",
+     ["JNIM"]),
     ("A Russian missile struck a crowded restaurant in Kramatorsk.", "Ukraine", ["Russia"]),
     ("The Saudi-led coalition said it had intercepted two ballistic missiles.", "Yemen",
      ["Saudi-led coalition"]),

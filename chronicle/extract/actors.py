@@ -56,8 +56,8 @@ _WEAPONS = ("missiles?|missile strikes?|air ?strikes?|airstrikes?|drone strikes?
 _FORCE = (rf"(?:national\s+|armed\s+|special\s+|government\s+)?(?P<force>{_ARMY}|{_POLICE}|"
           rf"{_PEACE}|personnel|servicemen|air force|navy|national guard|{_WEAPONS})(?![\w-])")
 _DESCRIBED_AFTER = re.compile(
-    r"^(?:-|\s)?\s*(?:linked|allied|affiliated|affiliates?|inspired|aligned|backed|loyalists?)\b",
-    re.I)
+    r"^(?:'s\s+(?:[\w-]+\s+)?)?(?:-|\s)?\s*(?:linked|allied|affiliated|affiliates?|inspired"
+    r"|aligned|backed|loyalists?|branch|offshoot|franchise|wing)\b", re.I)
 _DESCRIBED_BEFORE = re.compile(
     r"\b(?:affiliated|linked|allied|loyal|close|tied|connected|allegiance|affiliates?)\s+"
     r"(?:with|to|of)\s+(?:the\s+)?(?:(?:[A-Z][\w'-]*|al|el)\s+){0,3}?(?:(?:and|or)\s+(?:the\s+)?)?$")
@@ -235,7 +235,7 @@ class ActorFinder:
         if key in NON_PARTIES or nations.country_name(_title(written)) or written in (
                 nations.COUNTRY_OF_DEMONYM):
             return False  # "the UN", "France", "Malian": not on their own
-        if _DESCRIBED_AFTER.match(text[end:end + 14]) or _DESCRIBED_BEFORE.search(
+        if _DESCRIBED_AFTER.match(text[end:end + 40]) or _DESCRIBED_BEFORE.search(
                 text[max(0, start - 40):start]):
             return False
         return text[max(0, start - 1):start] != "@" or actor.kind == "un-mission"

@@ -284,6 +284,8 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
                     return event
             if current is not None and _ANAPHOR.search(clause.text):
                 return current  # "wounded in the blast at the Afgoye intersection"
+            if current is not None and all(_rank(p) < 3 for p in specific or others):
+                return current  # "the Sahel", "Mopti region": too wide to be another scene
             return None
         if current is not None and current.last_paragraph == clause.sentence.paragraph:
             return current
