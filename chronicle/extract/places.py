@@ -136,7 +136,9 @@ CUE_ONLY_WORDS = _words("""
 san santa say koro nara bla dire ber man bar bay orange most split reading delta hub sale
 enterprise flint mobile surprise independence concord springs metro brick mango bath
 torrent mission temple paradise male meridian vista cypress boulder nice hull cork bury
-bend van gap tours aurora corona mesa jupiter phoenix savannah police kill page many
+bend van gap tours aurora corona mesa jupiter phoenix savannah kill page handy centre share
+lame tube awry song logos garden sake lazy human vary chop luck hut hat sad postal tell
+harm tall para
 """)
 #: Places named like people: they need a cue, and next to another name they are a person.
 CUE_ONLY_NAMES = _words("""
