@@ -71,7 +71,7 @@ _MEMBERS_OF = re.compile(
 _GROUP = re.compile(r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,4})group\b")
 _FIGHTERS = re.compile(
     r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,3})(?P<noun>militants|fighters|rebels|insurgents|"
-    r"militia|militias|militiamen|jihadists|separatists)\b")
+    r"militia|militias|militiamen|jihadists|separatists|hunters|vigilantes)\b")
 
 
 class ActorFinder:

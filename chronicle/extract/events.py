@@ -35,7 +35,8 @@ _CUE = re.compile(
     r"|kill(?:s|ed|ing)?|died|dead|deaths?|injur(?:ed|ies|y|ing)|wound(?:ed|ing|s)?"
     r"|massacred?|abduct(?:ed|ion)|kidnapp(?:ed|ing)|incident|neutrali[sz](?:ed|ation)"
     r"|rockets?|mortars?|landmines?|suicide|storm(?:ed|ing)|torch(?:ed|ing)|set fire|burned"
-    r"|looted|gunmen|attackers|assailants)\b", re.I)
+    r"|looted|gunmen|attackers|assailants|overr[au]n|besieged|shot|shooting|gunfights?"
+    r"|firefights?|exchange of fire|car bomb)\b", re.I)
 _MULTI = re.compile(
     r"\b(?:two|three|four|five|both|twin|several|multiple|a series of|a spate of)\s+"
     r"(?:separate\s+|coordinated\s+|simultaneous\s+|deadly\s+|different\s+)?(?:attacks|assaults|"
