@@ -30,6 +30,7 @@ CURATED = (
     place("douentza", "Douentza", kind="town", country="Mali"),  # admin1, lat, lon to fill
     place("timbuktu-region", "Timbuktu region", kind="region", country="Mali",
           admin1="Timbuktu"),
+    place("northern-mali", "Northern Mali", kind="area", country="Mali"),
 )
 
 
@@ -107,6 +108,13 @@ def test_three_borders_is_an_area(mali: PlaceFinder) -> None:
 def test_a_curated_region_wins_with_its_own_words(mali: PlaceFinder) -> None:
     (region,) = mali.find("Violence spread across the Timbuktu region last year.")
     assert (region.place_id, region.text) == ("timbuktu-region", "Timbuktu region")
+
+
+def test_a_curated_name_may_start_in_lowercase(mali: PlaceFinder, sahel: PlaceFinder) -> None:
+    sentence = "Jihadists took over towns in northern Mali in 2012."
+    (area,) = mali.find(sentence)
+    assert (area.place_id, area.text, area.relation) == ("northern-mali", "northern Mali", "in")
+    assert names(sahel.find(sentence)) == ["Mali"]  # not curated there: the country
 
 
 def test_curated_places_are_completed_from_geonames(mali: PlaceFinder) -> None:

@@ -237,6 +237,7 @@ class PlaceFinder:
         self._fuzzy: dict[str, set[str]] | None = None  # built on the first unknown word
         self._curated_cache: dict[str, PlaceMatch] = {}
         self._context_cache: dict[frozenset[str], frozenset[str]] = {}
+        self._curated_heads = frozenset(key.split()[0] for key in self.curated if " " in key)
 
     # Public API --------------------------------------------------------------------------
 
@@ -255,6 +256,18 @@ class PlaceFinder:
         while index < count:
             token = tokens[index]
             if not token.capital:
+                size = self._curated_lowercase_run(tokens, index, sentence)
+                if size:  # "in northern Mali", when "Northern Mali" is a curated area
+                    first, last = token, tokens[index + size - 1]
+                    key = " ".join(t.key for t in tokens[index:index + size])
+                    cue = _cue_before(tokens, index, sentence, ends)
+                    match = self._from_curated(self.curated[key][0],
+                                               sentence[first.start:last.end], first.start,
+                                               last.end, cue.relation)
+                    matches.append(match)
+                    index += size
+                    ends[index] = match
+                    continue
                 index += 1
                 continue
             found = self._longest(tokens, index, sentence)
@@ -348,6 +361,20 @@ class PlaceFinder:
             if near:
                 return 1, near[0], True
         return None
+
+    def _curated_lowercase_run(self, tokens: list[_Token], index: int, sentence: str) -> int:
+        """The size of a curated name that starts with a lowercase word ("northern Mali",
+        "central Mali"), or 0: only curated names may, since a person chose them."""
+        if tokens[index].key not in self._curated_heads:
+            return 0
+        key = tokens[index].key
+        for end in range(index + 1, min(len(tokens), index + MAX_TOKENS)):
+            if sentence[tokens[end - 1].end:tokens[end].start] not in (" ", "-"):
+                break
+            key = f"{key} {tokens[end].key}"
+            if tokens[end].capital and key in self.curated:
+                return end - index + 1
+        return 0
 
     def _near(self, key: str) -> list[str]:
         """Known names one edit from `key` (same first letter), curated and focus only."""
