@@ -106,3 +106,31 @@ def test_places_the_gazetteer_lacks_are_named_by_their_cue(sentence, expected):
 
     found = [(p.name, p.kind) for p in _places_by_cue(sentence)]
     assert found == ([expected] if expected else [])
+
+
+def test_no_text_makes_extraction_crash(extractor):
+    """Whatever a scraper produces, extraction answers with events or none, never a crash."""
+    import datetime
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chronicle.extract.article import Article, Sentence
+
+    words = st.sampled_from([
+        "Gunmen", "killed", "at", "least", "12", "dozens", "of", "soldiers", "on", "Sunday",
+        "in", "Seytenga", "near", "the", "village", "Kurfa", "and", "wounded", "a", ",", ".",
+        "2019", "April", "last", "year", "UN", "peacekeepers", "Chadian", "(", "ISGS", ")",
+        "said", "attack", "were", "also", "-", "'s", "Zamfara", "region", "this", "week",
+    ])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(words, min_size=1, max_size=30), min_size=1, max_size=6))
+    def check(paragraphs):
+        texts = [" ".join(p) for p in paragraphs]
+        sentences = tuple(Sentence(t, i, 0, len(t), i + 1) for i, t in enumerate(texts))
+        article = Article("fuzz.txt", None, datetime.date(2022, 6, 14), tuple(texts), sentences)
+        for event in extractor.extract(article):
+            assert event.killed is None or event.killed >= 0
+
+    check()
