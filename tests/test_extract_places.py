@@ -236,6 +236,13 @@ def test_a_wide_area_is_preferred_to_a_region_of_its_name(world: PlaceFinder) ->
     assert (sahel.name, sahel.kind, sahel.country) == ("Sahel", "area", None)
 
 
+def test_regions_named_like_peoples(sahel: PlaceFinder) -> None:
+    found = sahel.find("In Tigray, Amhara and Afar regions, fighting raged.")
+    assert [(m.name, m.kind) for m in found] == [
+        ("Tigray", "region"), ("Amhara", "region"), ("Afar", "region")]
+    assert sahel.find("Amhara militias and Afar forces clashed near the Somali border.") == []
+
+
 def test_a_town_is_preferred_to_its_region_without_a_region_word(sahel: PlaceFinder) -> None:
     (kidal,) = sahel.find("The army entered Kidal in November.")
     assert (kidal.kind, kidal.admin1) == ("town", "Kidal")

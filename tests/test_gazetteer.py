@@ -80,6 +80,7 @@ def test_first_level_regions_with_english_names(world: Gazetteer, key, name, cou
 @pytest.mark.parametrize(("key", "country"), [
     ("mali", "Mali"), ("burkina faso", "Burkina Faso"), ("drc", "Democratic Republic of the Congo"),
     ("ivory coast", "Ivory Coast"), ("cote d ivoire", "Ivory Coast"), ("syria", "Syria"),
+    ("burkina", "Burkina Faso"),
     ("uk", "United Kingdom"), ("congo", "Democratic Republic of the Congo"),
 ])
 def test_countries_and_their_common_names(world: Gazetteer, key, country) -> None:

@@ -52,6 +52,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "CG": ("Congo-Brazzaville", "Republic of Congo"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CF": ("CAR",),
+    "BF": ("Burkina",),
     "US": ("US", "USA", "U.S.", "U.S.A.", "United States of America"),
     "GB": ("UK", "U.K.", "Britain", "Great Britain"),
     "RU": ("Russian Federation",),

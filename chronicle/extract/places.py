@@ -53,7 +53,7 @@ municipality prefecture governorate oblast circle cercle island islands port
 #: Words after a name that make it a region: "the Kidal province", "the Arsham region".
 REGION_WORDS = _words("""
 region province state department governorate oblast prefecture county district cercle
-circle commune municipality
+circle commune municipality regions provinces states departments governorates districts
 """)
 AREA_WORDS = _words("""
 area zone borderlands
@@ -427,9 +427,11 @@ class PlaceFinder:
         if after_joined and after is not None and after.capital and not region_after \
                 and not area_after and self._foreign_name_word(after):
             return None  # "Keita Boubacar", "Mali National Police"
-        if size == 1 and not first.acronym and (key in NEVER_ALONE or key in NAME_PARTICLES
-                                                or (key in DEMONYMS and not region_after)):
+        if size == 1 and not first.acronym and (key in NEVER_ALONE or key in NAME_PARTICLES):
             return None  # ("US" is a country, "us" is not)
+        if size == 1 and key in DEMONYMS and not region_after and not (
+                cue.strong and (not after_joined or after is None or after.key in ("and", "or"))):
+            return None  # "the Somali parliament", but "in Tigray, Amhara and Afar regions"
         if sentence[first.start - 1:first.start] in ("-", "'") and before is not None \
                 and before.end == first.start - 1:
             return None  # inside a longer name: "Maarat al-Numan", "Al-Shabaab"
