@@ -37,6 +37,7 @@ _HEADER = struct.Struct("<8sI")  # magic, length of the JSON header that follows
 # lat, lon, population, geonameid, then string ids of name, country, admin1, then kind
 _ENTRY = struct.Struct("<ddIIIIIB3x")
 _SLOT = struct.Struct("<I")
+_SPAN = struct.Struct("<II")  # a string's start and end, from the offsets table
 _KEY_HEAD = struct.Struct("<BH")  # key length, posting count
 _OWN_NAME = 1 << 31  # a posting's flag: the key is the place's own name, not an alternate
 _ID_MASK = _OWN_NAME - 1
@@ -160,15 +161,13 @@ class Gazetteer:
         sections = {name: (body_start + start, length)
                     for name, (start, length) in header["sections"].items()}
         self._strings_at, _ = sections["strings"]
-        offsets_at, offsets_length = sections["string_offsets"]
-        self._string_offsets = memoryview(buffer)[offsets_at:offsets_at + offsets_length].cast("I")
+        self._string_offsets_at, _ = sections["string_offsets"]
         self._entries_at, entries_length = sections["entries"]
         self.size = entries_length // _ENTRY.size
         self._slots_at, slots_length = sections["slots"]
         self._mask = slots_length // _SLOT.size - 1
         self._keys_at, _ = sections["keys"]
         names_at, names_length = sections["country_names"]
-        self._country_names_at = names_at
         self._country_key_ranges: dict[str, tuple[int, int]] = marshal.loads(
             bytes(buffer[names_at:names_at + names_length]))
         self._country_keys_at = sections["country_keys"][0]
@@ -279,8 +278,7 @@ class Gazetteer:
         return None
 
     def _string(self, index: int) -> str:
-        offsets = self._string_offsets
-        start, end = offsets[index], offsets[index + 1]
+        start, end = _SPAN.unpack_from(self._buffer, self._string_offsets_at + 4 * index)
         at = self._strings_at
         return bytes(self._buffer[at + start:at + end]).decode("utf-8")
 
@@ -504,7 +502,7 @@ def build_index(places: list[_Place] | None = None) -> bytes:
     body = bytearray()
     layout = {}
     for name, data in sections:
-        body += b"\0" * (-len(body) % 8)  # aligned, so memoryview casts work
+        body += b"\0" * (-len(body) % 8)  # each section 8-byte aligned
         layout[name] = (len(body), len(data))
         body += data
     header = json.dumps({
