@@ -147,7 +147,7 @@ mary anna maria sarah grace faith joy patience mercy victoria nancy eugene norma
 lawrence taylor davis allen moore hayes austin madison franklin hamilton gary frederick
 brandon bryan carson richardson montgomery kendall troy nigel charlotte florence regina
 ali omar umar musa moussa ibrahim ahmed ahmad mohamed mohammed muhammad hassan hussein
-abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou keita
+abdul abdel abu amadou mamadou oumar boubacar moctar issa yusuf youssouf aliou keita toure
 """)
 CUE_ONLY = CUE_ONLY_WORDS | CUE_ONLY_NAMES
 
