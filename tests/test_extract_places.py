@@ -148,6 +148,11 @@ def test_spellings_resolve_to_one_place(mali: PlaceFinder, sahel: PlaceFinder, w
     assert found.text == written == sentence[found.start:found.end]
 
 
+def test_ber_is_not_berlin_without_the_curated_village(sahel: PlaceFinder) -> None:
+    found = sahel.find("The convoy was attacked between Timbuktu and Ber.")
+    assert names(found) == ["Timbuktu"]  # no Berlin, and not Veria (Greece), alias "Ber"
+
+
 def test_fuzzy_matching_stays_inside_the_focus_countries(mali: PlaceFinder) -> None:
     # "Mogadishi" is one letter from Mogadishu, but Somalia is not this chronology's country.
     assert mali.find("Troops were deployed in Mogadishi.") == []
