@@ -7,6 +7,8 @@ import itertools
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chronicle.extract.places import PlaceFinder, PlaceMatch, tokenise
 from chronicle.model import Place
@@ -379,6 +381,21 @@ def test_an_article_s_countries_rank_namesakes(world: PlaceFinder) -> None:
     assert [m.country for m in world.find(sentence)] == ["Japan"]
     assert [m.country for m in world.find(sentence, countries=["Mali"])] == ["Mali"]
     assert [m.country for m in world.find(sentence, countries=["ML"])] == ["Mali"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "in", "near", "the", "village", "of", "Gao", "Kidal", "Ber", "and", "between", "Mali's",
+    "Aguel'hok", "region", "San", "Keita", "President", ",", ".", "-", "’s", "É", "Tombouctou",
+    "NIGER", "Three", "Borders", "south", "130", "miles", "  ",
+]), max_size=25), st.text(max_size=20))
+def test_any_text_gives_ordered_spans_that_quote_the_sentence(mali: PlaceFinder, words,
+                                                              noise) -> None:
+    sentence = " ".join(words) + noise
+    found = mali.find(sentence)
+    for match in found:
+        assert sentence[match.start:match.end] == match.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
 # resolve ---------------------------------------------------------------------------------
