@@ -376,6 +376,15 @@ def test_an_article_s_countries_rule_out_namesakes_elsewhere(mali: PlaceFinder) 
     assert [[m.name for m in matches] for matches in found] == [["Burkina Faso"], ["Dori"], []]
 
 
+def test_an_article_about_another_country_finds_its_villages(mali: PlaceFinder) -> None:
+    sentences = ["Burkina Faso's army said 20 soldiers were killed on Sunday.",
+                 "The attack took place in Sebba, near the border."]
+    assert mali.find(sentences[1]) == []  # a small town far from this Malian chronology
+    found = mali.find_all(sentences)
+    assert [[(m.name, m.country) for m in matches] for matches in found] == [
+        [("Burkina Faso", "Burkina Faso")], [("Sebba", "Burkina Faso")]]
+
+
 def test_an_article_s_countries_rank_namesakes(world: PlaceFinder) -> None:
     sentence = "Soldiers were sent to Nara on Monday."
     assert [m.country for m in world.find(sentence)] == ["Japan"]

@@ -286,18 +286,20 @@ class PlaceFinder:
 
     def find_all(self, sentences: Sequence[str]) -> list[list[PlaceMatch]]:
         """The places of every sentence of one article, each judged knowing which countries
-        the whole article names: a second look is taken only at sentences holding a town
-        outside them."""
+        the whole article names. A report on Burkina Faso in a Malian chronology finds the
+        Burkinabe villages it names ("in Sebba"), and drops namesakes of its villages in
+        countries it never mentions ("the village of Solhan" is not Solhan, Turkey)."""
         found = [self.find(sentence) for sentence in sentences]
         countries = {m.country for matches in found for m in matches
                      if m.country and (m.kind == "country" or m.source == "content")}
         if not countries:
             return found
         context = self._context(countries)
+        beyond_focus = bool(context - self.focus)
         for number, matches in enumerate(found):
-            if any(m.source == "geonames" and m.kind == "town"
-                   and self._country_code(m.country or "") not in self.focus | context
-                   for m in matches):
+            if beyond_focus or any(m.source == "geonames" and m.kind in ("town", "city")
+                                   and self._country_code(m.country or "") not in context
+                                   | self.focus for m in matches):
                 found[number] = self.find(sentences[number], countries)
         return found
 
