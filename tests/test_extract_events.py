@@ -134,3 +134,14 @@ def test_no_text_makes_extraction_crash(extractor):
             assert event.killed is None or event.killed >= 0
 
     check()
+
+
+def test_the_day_a_statement_was_made_dates_an_event_told_without_one(extractor, tmp_path):
+    import datetime
+
+    path = tmp_path / "said.txt"
+    path.write_text("Gunmen killed 12 people in the village of Kurfa in Zamfara state, police "
+                    "said on Monday.\n\nThe attackers fled on motorbikes, residents said.\n")
+    [event] = extractor.extract(read_article(path, datetime.date(2021, 12, 8)))
+    assert (event.date.iso(), event.place.name, event.killed) == ("2021-12-06", "Kurfa", 12)
+    assert any("reported" in note for note in event.notes)

@@ -92,6 +92,7 @@ class DraftEvent:
     # working state
     sentences: list[Sentence] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
+    reported: FuzzyDate | None = None  # "police said on Monday": the day it was told
     counts: dict[tuple[str, str], list[Count]] = field(default_factory=dict)
     last_paragraph: int = 0
 
@@ -366,6 +367,9 @@ def _absorb(event: DraftEvent, clause: _Clause, specific: list[PlaceMatch],
             others: list[PlaceMatch]) -> None:
     sentence = clause.sentence
     event.clauses.append(clause.text)
+    told = next((d.date for d in clause.dates if d.reported and d.date), None)
+    if event.reported is None and told is not None:
+        event.reported = told
     if sentence not in event.sentences:
         event.sentences.append(sentence)
     event.last_paragraph = sentence.paragraph
@@ -400,6 +404,9 @@ def _finish(event: DraftEvent, news: DraftEvent | None, article: Article,
         if news is not None and news.date is not None:
             event.date = news.date
             event.notes.append("date: the day of the main event in the article")
+        elif event.reported is not None:
+            event.date = event.reported
+            event.notes.append("date: the day the text says it was reported; check it")
         elif published is not None:
             event.date = FuzzyDate(published.year, published.month, published.day)
             event.notes.append("date: no date in the text; the publication date was used")
