@@ -46,6 +46,7 @@ CASES = [
     ("content/events/x.yaml___jb_tmp___", K.IGNORE),
     ("content/events/x.yaml___jb_old___", K.IGNORE),
     ("content/.DS_Store", K.IGNORE),
+    ("content/events/sedoeT7XW", K.IGNORE),
     ("templates/.event.html.swp", K.IGNORE),
     # never the output, the cache or version control
     ("site/index.html", K.IGNORE),
@@ -86,7 +87,8 @@ def test_custom_folders_from_config_and_out():
 
 
 @pytest.mark.parametrize("name", ["x.yaml", "2019-01-20-attack.yaml", "index.html", "4914",
-                                  "tilde~in-middle.yaml", "#notes.yaml"])
+                                  "tilde~in-middle.yaml", "#notes.yaml",
+                                  "sediment.yaml", "sedan"])
 def test_real_file_names_are_not_editor_temp(name):
     assert not is_editor_temp(name)
 

@@ -55,8 +55,9 @@ class BackgroundIndexer:
                 if not superseded:
                     self._log(f"warning: search index not updated: {exc}")
 
-    def close(self, timeout: float = 30.0) -> None:
-        """Let a running index finish (it writes aside and renames), start no more."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Start no more; give a running index a moment to finish. It writes aside and
+        renames, so one cut short by the exit leaves the previous index whole."""
         with self._lock:
             self._closed = True
             thread = self._thread

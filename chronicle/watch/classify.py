@@ -9,6 +9,7 @@ make the site rebuild itself in a loop.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -45,6 +46,9 @@ class RebuildPlan:
     ingest: bool = False
 
 
+_SED_TEMP = re.compile(r"^sed[A-Za-z0-9]{6}$")  # `sed -i` writes one beside the file
+
+
 def is_editor_temp(name: str) -> bool:
     """Files editors write on the way to a save, never the saved file itself."""
     return (
@@ -52,6 +56,7 @@ def is_editor_temp(name: str) -> bool:
                        "___jb_tmp___", "___jb_old___"))
         or name == "4913"                                  # vim's "can I write here" probe
         or name == ".DS_Store"
+        or _SED_TEMP.match(name) is not None
         or name.startswith((".#", ".~lock."))              # emacs lock, LibreOffice lock
         or (name.startswith("#") and name.endswith("#"))   # emacs autosave
         or (name.startswith(".goutputstream-"))            # gedit

@@ -155,7 +155,7 @@ class Rebuilder:
         return articles
 
     def _report(self, outcome: RebuildOutcome) -> None:
-        names = ", ".join(sorted(_shown(p, self.root) for p in outcome.paths)) or "everything"
+        names = ", ".join(sorted(_shown(p, self.root) for p in outcome.paths)) or "first build"
         if outcome.diagnostics:
             for diagnostic in outcome.diagnostics:
                 self._log(diagnostic.format())
