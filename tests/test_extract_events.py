@@ -99,6 +99,8 @@ def test_without_a_published_date_relative_days_stay_unresolved(extractor):
      ("Kerena", "village")),
     ("Soldiers clashed with gunmen in the Arsham region near the border.", ("Arsham", "region")),
     ("Their forces in Ber were assaulted on Friday.", ("Ber", "town")),
+    ("Jihadists attacked a base in northern Burkina Faso's Yatenga province.",
+     ("Yatenga", "region")),
     ("Two peacekeepers were killed at the base in April 2018.", None),
 ])
 def test_places_the_gazetteer_lacks_are_named_by_their_cue(sentence, expected):

@@ -30,7 +30,7 @@ NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 SPEECH = word_set(
     "said says say told tells reported reports announced announces stated states confirmed "
     "confirms claimed claims condemned condemns tweeted added adds denied "
-    "acknowledged declared wrote posted")
+    "acknowledged declared wrote posted statement")
 
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October"
           r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")

@@ -181,7 +181,8 @@ _VILLAGE = re.compile(
     r"\b(?:(?P<noun>village|town|hamlet|locality|commune|settlement) of"
     r"|near the (?:village|town) of|near|(?:forces|troops|soldiers|base|camp|positions?|"
     r"garrison) (?:in|at))\s+(?P<name>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)"
-    r"|\b(?P<before>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)\s+(?P<after>village|locality|commune"
+    r"|\b(?P<before>[A-Z][a-z-]+(?:'[A-Z][a-z]+)?(?:[ -][A-Z][a-z-]+)?)\s+(?P<after>village"
+    r"|locality|commune"
     r"|region|district|province|area)\b")
 _NOT_A_PLACE_NAME = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "A",
@@ -303,6 +304,8 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
     if news is not None and (news.date == date or (news.date is None
                                                    and _recent(date, published))):
         return news  # the story's own day: more of the main event
+    if news is not None and _follows(news.date, date):
+        return news  # "the army later carried out air strikes": the same story, a day on
     if _ANAPHOR.search(clause.text):
         same = [e for e in events if e.date == date]
         if current in same:
@@ -310,6 +313,16 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
         if same:
             return same[0]
     return None
+
+
+def _follows(first: FuzzyDate | None, then: FuzzyDate) -> bool:
+    """`then` is a day or two after `first`: the aftermath of the story's event."""
+    if first is None or first.precision is not Precision.DAY or then.precision is not (
+            Precision.DAY):
+        return False
+    gap = (datetime.date(then.year, then.month, then.day)
+           - datetime.date(first.year, first.month, first.day)).days
+    return 0 < gap <= 2
 
 
 def _shares_place(event: DraftEvent, places: list[PlaceMatch]) -> bool:
