@@ -1,0 +1,239 @@
+"""From saving one event file to the updated page: `chronicle serve` against `hugo --watch`.
+
+    python benchmarks/bench_serve.py --n 10000 [--saves 7] [--seed 1] [--cache DIR]
+
+Both run as the user would start them, in their own processes, on copies of the same
+synthetic chronology (benchmarks/generate.py). For each save the benchmark rewrites one
+event's title the way an editor does (write in place), then times two things:
+
+- save→html: until the event's page on disk holds the new title (polled every 2 ms);
+- save→reload (Chronicle): until the browser's event stream receives the reload message.
+
+Between saves it waits until the server's whole process tree is idle (no CPU for 300 ms),
+so background work (Chronicle's search index, Hugo's rebuild) never leaks into the next
+measurement. Each save edits a different event; the median is reported. Installs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import hugo_binary
+from generate import ensure_dataset
+
+REPO = Path(__file__).resolve().parent.parent
+TICKS = os.sysconf("SC_CLK_TCK")
+TITLE = re.compile(r"(?m)^title:.*$")
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of a process and its live descendants, from /proc."""
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    stack.extend(int(child) for child in children.read().split())
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total / TICKS
+
+
+def wait_idle(pid: int, quiet: float = 0.3, timeout: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout
+    last, calm_since = tree_cpu_seconds(pid), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = tree_cpu_seconds(pid)
+        if now != last:
+            last, calm_since = now, time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+    raise SystemExit(f"process {pid} never went idle within {timeout:.0f} s")
+
+
+def wait_for_text(path: Path, text: bytes, started: float, timeout: float = 120.0) -> float:
+    """Seconds from `started` until `path` holds `text`."""
+    while True:
+        try:
+            if text in path.read_bytes():
+                return time.perf_counter() - started
+        except OSError:
+            pass  # mid-swap: the folder or file is being replaced
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"{path} never showed {text!r} within {timeout:.0f} s")
+        time.sleep(0.002)
+
+
+def save_title(path: Path, title: str) -> float:
+    """Rewrite the first `title:` line in place, as an editor does; returns the save time."""
+    text = TITLE.sub(f"title: {title}", path.read_text(encoding="utf-8"), count=1)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return time.perf_counter()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ReloadListener:
+    """Holds the event stream open and timestamps every reload message."""
+
+    def __init__(self, port: int) -> None:
+        self.stamps: list[float] = []
+        self._arrived = threading.Condition()
+        self._socket = socket.create_connection(("127.0.0.1", port), timeout=None)
+        self._socket.sendall(b"GET /__chronicle__/events HTTP/1.0\r\n\r\n")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self._socket.makefile("rb"):
+            if line.startswith(b"event: reload"):
+                with self._arrived:
+                    self.stamps.append(time.perf_counter())
+                    self._arrived.notify_all()
+
+    def next_after(self, started: float, timeout: float = 120.0) -> float:
+        with self._arrived:
+            ok = self._arrived.wait_for(lambda: any(s >= started for s in self.stamps), timeout)
+        if not ok:
+            raise SystemExit("no reload message arrived")
+        return min(s for s in self.stamps if s >= started) - started
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server never started")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(2)  # SIGINT: Ctrl-C, the way people stop it
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def pick_events(folder: Path, suffix: str, count: int) -> list[Path]:
+    files = sorted(p for p in folder.glob(f"*{suffix}") if not p.name.startswith("_"))
+    step = max(1, len(files) // (count + 1))
+    return [files[step * (i + 1)] for i in range(count)]
+
+
+def bench_chronicle(root: Path, saves: int) -> tuple[list[float], list[float]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chronicle", "serve", "--root", str(root), "--port", str(port)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    html, reload = [], []
+    try:
+        wait_until_serving(port, process)
+        wait_idle(process.pid)
+        listener = ReloadListener(port)
+        for number, event in enumerate(pick_events(root / "content/events", ".yaml", saves)):
+            title = f"Benchmark title {number} {time.time_ns()}"
+            page = root / "site/events" / event.stem / "index.html"
+            started = save_title(event, title)
+            html.append(wait_for_text(page, title.encode(), started))
+            reload.append(listener.next_after(started))
+            wait_idle(process.pid)
+        listener.close()
+    finally:
+        stop(process)
+    return html, reload
+
+
+def bench_hugo(root: Path, hugo: Path, saves: int) -> list[float]:
+    shutil.rmtree(root / "public", ignore_errors=True)
+    process = subprocess.Popen([str(hugo), "--watch", "--quiet"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    html = []
+    try:
+        deadline = time.monotonic() + 600
+        while not (root / "public/index.html").is_file():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("hugo --watch did not build")
+            time.sleep(0.1)
+        wait_idle(process.pid)
+        for number, event in enumerate(pick_events(root / "content/events", ".md", saves)):
+            title = f"Benchmark title {number} {time.time_ns()}"
+            page = root / "public/events" / event.stem.lower() / "index.html"
+            started = save_title(event, title)
+            html.append(wait_for_text(page, title.encode(), started))
+            wait_idle(process.pid)
+    finally:
+        stop(process)
+    return html
+
+
+def ms(values: list[float]) -> str:
+    return ", ".join(f"{v * 1000:.0f}" for v in values)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser.add_argument("--saves", type=int, default=7, help="saves to time (default 7)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
+                        help="where generated chronologies are kept (default benchmarks/out)")
+    parser.add_argument("--no-hugo", action="store_true", help="time Chronicle alone")
+    options = parser.parse_args(argv)
+
+    chronicle_source, hugo_source = ensure_dataset(options.n, options.seed, options.cache)
+    hugo = None if options.no_hugo else hugo_binary()
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as scratch:
+        root = Path(scratch) / "chronicle"
+        shutil.copytree(chronicle_source, root)
+        html, reload = bench_chronicle(root, options.saves)
+        print(f"chronicle serve  save→html   ms: {ms(html)}")
+        print(f"chronicle serve  save→reload ms: {ms(reload)}")
+        hugo_median = None
+        if hugo is None:
+            print("hugo not found or not asked for: timing Chronicle alone")
+        else:
+            hugo_root = Path(scratch) / "hugo"
+            shutil.copytree(hugo_source, hugo_root)
+            hugo_html = bench_hugo(hugo_root, hugo, options.saves)
+            hugo_median = statistics.median(hugo_html) * 1000
+            print(f"hugo --watch     save→html   ms: {ms(hugo_html)}")
+    print(f"n={options.n}: save→reload median ms: {statistics.median(reload) * 1000:.0f}")
+    line = f"save→html median ms: {statistics.median(html) * 1000:.0f}"
+    if hugo_median is not None:
+        line += f" (hugo --watch: {hugo_median:.0f})"
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
