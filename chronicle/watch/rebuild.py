@@ -157,16 +157,18 @@ class Rebuilder:
     def _report(self, outcome: RebuildOutcome) -> None:
         names = ", ".join(sorted(_shown(p, self.root) for p in outcome.paths)) or "first build"
         if outcome.diagnostics:
-            for diagnostic in outcome.diagnostics:
+            errors = [d for d in outcome.diagnostics if d.is_error]
+            for diagnostic in errors:  # warnings would bury them; the count says they exist
                 self._log(diagnostic.format())
-            errors = sum(d.is_error for d in outcome.diagnostics)
-            self._log(f"{errors} error(s) after changing {names}; still serving the last good "
-                      "site. Fix and save to rebuild.")
+            warnings = len(outcome.diagnostics) - len(errors)
+            also = f" (and {warnings} warning(s): `chronicle check` lists them)" if warnings else ""
+            self._log(f"{len(errors)} error(s) after changing {names}{also}; the last good "
+                      "site stays. Fix and save to rebuild.")
         elif outcome.failure and not outcome.crashed:
-            self._log(f"error: {outcome.failure}\nStill serving the last good site; fix and save.")
+            self._log(f"error: {outcome.failure}\nThe last good site stays; fix and save.")
         elif outcome.failure:
             self._log(f"the rebuild after changing {names} crashed (a bug in Chronicle, please "
-                      f"report it); still serving the last good site:\n{outcome.failure}")
+                      f"report it); the last good site stays:\n{outcome.failure}")
         elif outcome.built:
             rendered = getattr(outcome.report, "rendered", None)
             count = f"{len(rendered)} page(s) re-rendered" if rendered is not None else "rebuilt"
