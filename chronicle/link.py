@@ -190,13 +190,15 @@ def _nearby(places: dict[str, Place]) -> dict[str, list[tuple[str, float]]]:
     for place in located:
         cells[(math.floor(place.lat / 2), math.floor(place.lon / 2))].append(place)
     nearby: dict[str, list[tuple[str, float]]] = {}
+    max_degrees = NEARBY_KM / 111.0
     for place in located:
         row, col = math.floor(place.lat / 2), math.floor(place.lon / 2)
         found = []
         for dr in (-1, 0, 1):
             for dc in (-1, 0, 1):
                 for other in cells.get((row + dr, col + dc), ()):
-                    if other.id != place.id:
+                    # a degree of latitude is 111 km: most candidates fail this cheap test
+                    if other.id != place.id and abs(other.lat - place.lat) <= max_degrees:
                         km = distance_km(place, other)
                         if km <= NEARBY_KM:
                             found.append((round(km, 1), other.id))

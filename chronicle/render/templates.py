@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from chronicle import __version__
 from chronicle.cli import ChronicleError
@@ -65,6 +66,22 @@ def _url(context, kind: str, entity_id: str | int, page: int = 1) -> str:
     return relative(context["page_url"], entity_url(kind, str(entity_id), page))
 
 
+@jinja2.pass_context
+def _event_row(context, event) -> Markup:
+    """An event's list item, rendered once per folder depth and reused on every page that
+    lists it (year, actor, place and related lists): rows are most of a build's HTML."""
+    depth = context["page_url"].count("/")
+    env = context.environment
+    cache = env.globals["_row_cache"]
+    row = cache.get((event.id, depth))
+    if row is None:
+        template = env.get_template("partials/event_item.html")
+        row = Markup(template.render(e=event, site=context["site"],
+                                     page_url="x/" * depth + "index.html"))
+        cache[(event.id, depth)] = row
+    return row
+
+
 def atom_date(date) -> str:
     """RFC 3339 at the start of a fuzzy date; Atom cannot say BCE, so those read as year 1."""
     year, month, day = date.earliest_key()
@@ -92,6 +109,8 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
     )
     env.globals["href"] = _href
     env.globals["url"] = _url
+    env.globals["event_row"] = _event_row
+    env.globals["_row_cache"] = {}
     env.filters["markdown"] = render_markdown
     env.filters["figure"] = _figure
     env.filters["number"] = _number
