@@ -1,0 +1,141 @@
+"""`chronicle build` as a whole: deterministic, cached, incremental, and all-or-nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from chronicle import build as build_module
+from chronicle.build import build
+from chronicle.cli import main
+from chronicle.diagnostics import ContentError
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    """Every file of a site (search index aside: Pagefind's is its own) and its hash."""
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(site).parts
+    }
+
+
+def test_two_builds_are_byte_identical(copy_site, tmp_path):
+    root = copy_site("basic")
+    build(root, tmp_path / "one", search=False)
+    build(root, tmp_path / "two", search=False)  # another output: a cold build again
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_parallel_rendering_writes_what_serial_rendering_writes(copy_site, tmp_path, monkeypatch):
+    root = copy_site("basic")
+    build(root, tmp_path / "serial", search=False)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    (root / ".chronicle-cache").rename(root / "old-cache")
+    report = build(root, tmp_path / "parallel", search=False)
+    assert report.rendered == set(snapshot(tmp_path / "parallel"))
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_unchanged_rebuild_renders_nothing(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    cold = build(root, out, search=False)
+    assert cold.rendered == set(snapshot(out))
+    warm = build(root, out, search=False)
+    assert warm.rendered == set()
+    assert warm.pages == cold.pages
+
+
+def test_editing_an_event_title_rerenders_the_pages_that_show_it(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    build(root, out, search=False)
+    entry = root / "content" / "events" / "2018-04-aguelhok-assault.yaml"
+    entry.write_text(entry.read_text().replace("Two peacekeepers killed", "Two soldiers killed"))
+    report = build(root, out, search=False)
+    assert "events/2018-04-aguelhok-assault/index.html" in report.rendered
+    assert "actors/minusma/index.html" in report.rendered  # lists it
+    assert "places/aguelhok/index.html" in report.rendered
+    assert "years/2018/index.html" in report.rendered
+    assert "data/events.json" in report.rendered
+    # pages that neither show nor link it stay as they were
+    assert "actors/togo/index.html" not in report.rendered
+    assert "places/kerena/index.html" not in report.rendered
+    assert "static/style.css" not in report.rendered
+    # and the result is exactly a cold build of the edited chronology
+    (root / ".chronicle-cache").rename(root / "old-cache")
+    build(root, tmp_path / "cold", search=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_deleting_an_event_removes_its_page(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    build(root, out, search=False)
+    (root / "content" / "events" / "2021-mali-coup.yaml").unlink()
+    report = build(root, out, search=False)
+    assert "events/2021-mali-coup/index.html" in report.removed
+    assert not (out / "events" / "2021-mali-coup").exists()
+
+
+def test_a_template_edit_rerenders_every_html_page_but_not_the_data(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    build(root, out, search=False)
+    (root / "templates").mkdir()
+    (root / "templates" / "404.html").write_text("gone")
+    report = build(root, out, search=False)
+    html = {u for u in snapshot(out) if u.endswith(".html")}
+    assert report.rendered >= html
+    assert not any(u.startswith("data/") for u in report.rendered)
+
+
+def test_failed_build_leaves_the_old_site_untouched(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    build(root, out, search=False)
+    before = snapshot(out)
+    entry = root / "content" / "events" / "2019-01-20-aguelhok-attack.yaml"
+    entry.write_text(entry.read_text().replace("places: [aguelhok, tessalit]",
+                                               "places: [aguelhok, nowhere]"))
+    with pytest.raises(ContentError) as caught:
+        build(root, out, search=False)
+    assert any(d.code == "ref.unknown" for d in caught.value.diagnostics)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_render_error_midway_leaves_the_old_site_and_no_staging(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    build(root, out, search=False)
+    before = snapshot(out)
+    (root / "templates").mkdir()
+    (root / "templates" / "place.html").write_text("{{ no_such_name }}")
+    with pytest.raises(Exception, match="no_such_name"):
+        build(root, out, search=False)
+    assert snapshot(out) == before
+    assert sorted(os.listdir(tmp_path)) == ["basic", "site"]
+
+
+def test_build_command_prints_a_summary_and_exits_0(copy_site, capsys):
+    root = copy_site("basic")
+    assert main(["build", "--root", str(root)]) == 0
+    printed = capsys.readouterr().out
+    assert "event" in printed and "Total in" in printed
+    assert (root / "site" / "index.html").is_file()
+
+
+def test_build_command_on_bad_content_exits_1_and_writes_nothing(copy_site, capsys):
+    root = copy_site("basic")
+    entry = root / "content" / "events" / "2018-04-aguelhok-assault.yaml"
+    entry.write_text(entry.read_text().replace("date: 2018-04", "date: 2018-13"))
+    assert main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "content/events/2018-04-aguelhok-assault.yaml:2:" in err
+    assert not (root / "site").exists()
+
+
+def test_strict_turns_warnings_into_errors(copy_site):
+    root = copy_site("basic")  # kerena has no coordinates: a warning
+    with pytest.raises(ContentError):
+        build(root, root / "strict-site", strict=True, search=False)
+    assert not (root / "strict-site").exists()
