@@ -65,7 +65,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     verbs.add_parser("schema", help="print the JSON Schema of events, actors and places")
 
-    extract = verbs.add_parser("extract", help="print draft events found in articles; writes nothing")
+    extract = verbs.add_parser(
+        "extract", help="print draft events found in articles; writes nothing"
+    )
     _root_option(extract)
     extract.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
     extract.add_argument("--published", help="the articles' publication date, YYYY-MM-DD")
@@ -104,3 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `chronicle schema | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0

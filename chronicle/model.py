@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 
 MONTH_NAMES = tuple(calendar.month_name)  # locale-free: calendar uses English by default
 
@@ -94,7 +94,8 @@ class FuzzyDate:
         if isinstance(value, int):
             return cls(value)
         if not isinstance(value, str):
-            raise ValueError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {type(value).__name__}")
+            kind = type(value).__name__
+            raise ValueError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {kind}")
         text = value.strip()
         era = _ERA_FORM.match(text)
         if era:
