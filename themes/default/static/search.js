@@ -37,6 +37,16 @@
       autofocus: true
     });
     fallback.hidden = true;
+    /* Pagefind's input has only a title; give it a real accessible name once it exists. */
+    var named = function () {
+      var input = box.querySelector("input[type=text], input[type=search]");
+      if (input) input.setAttribute("aria-label", "Search this chronology");
+      return Boolean(input);
+    };
+    if (!named()) {
+      var watcher = new MutationObserver(function () { if (named()) watcher.disconnect(); });
+      watcher.observe(box, {childList: true, subtree: true});
+    }
   };
   script.onerror = function () {
     offline("The search index is missing: build the site again to make it.");
