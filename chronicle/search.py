@@ -133,7 +133,7 @@ def index_site(out_dir: Path | str) -> IndexReport:
         raise SearchIndexError(
             "search needs Pagefind: pip install 'pagefind[bin]'") from exc
     executable = get_executable()
-    if executable is None:
+    if executable is None or not Path(executable).is_file():
         raise SearchIndexError(
             "the Pagefind binary is missing: pip install 'pagefind[bin]' "
             "(or set PAGEFIND_BINARY_PATH)")
