@@ -47,11 +47,29 @@ def write_file(base: Path, url: str, data: bytes) -> None:
 
 def staging_dir(out: Path) -> Path:
     """An empty folder beside `out` (same file system, so the swap is a rename)."""
+    _remove_leftovers(out)
     staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     return staging
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove staging and retired folders of builds that were killed outright (SIGKILL,
+    power loss): their process is gone, so nothing else will ever clean them up."""
+    if not out.parent.is_dir():
+        return
+    for folder in out.parent.glob(f".{out.name}.*-*"):
+        kind, _, pid = folder.name.rpartition("-")
+        if not kind.endswith((".staging", ".old")) or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # alive, or not ours to ask about
 
 
 def link_unchanged(old: Path, staging: Path, urls: Iterable[str]) -> list[str]:

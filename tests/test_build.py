@@ -139,3 +139,12 @@ def test_strict_turns_warnings_into_errors(copy_site):
     with pytest.raises(ContentError):
         build(root, root / "strict-site", strict=True, search=False)
     assert not (root / "strict-site").exists()
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(copy_site, tmp_path):
+    root, out = copy_site("basic"), tmp_path / "site"
+    dead = tmp_path / ".site.staging-999999999"  # no such process
+    (dead / "events").mkdir(parents=True)
+    build(root, out, search=False)
+    assert not dead.exists()
+    assert sorted(os.listdir(tmp_path)) == ["basic", "site"]
