@@ -152,9 +152,11 @@ def pick_events(folder: Path, suffix: str, count: int) -> list[Path]:
 
 def bench_chronicle(root: Path, saves: int) -> tuple[list[float], list[float]]:
     port = free_port()
+    log_path = root.parent / "serve.log"  # a file, not a pipe nobody reads: it never blocks
+    log = open(log_path, "w")  # noqa: SIM115 - closed in finally, after the server stops
     process = subprocess.Popen(
         [sys.executable, "-m", "chronicle", "serve", "--root", str(root), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     html, reload = [], []
     try:
         wait_until_serving(port, process)
@@ -168,8 +170,12 @@ def bench_chronicle(root: Path, saves: int) -> tuple[list[float], list[float]]:
             reload.append(listener.next_after(started))
             wait_idle(process.pid)
         listener.close()
+    except SystemExit:
+        print(log_path.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         stop(process)
+        log.close()
     return html, reload
 
 
