@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chronicle.build import build
 from chronicle.diagnostics import ContentError
@@ -104,3 +106,12 @@ def test_a_script_link_in_an_actor_is_refused(copy_site, tmp_path):
     with pytest.raises(ContentError) as caught:
         build(root, tmp_path / "out", search=False)
     assert any("javascript:" in d.message for d in caught.value.diagnostics)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=list("ab cd,.;:'\"()?\n-0123456789é—’<&*[]"), max_size=80))
+def test_plain_text_shortcut_renders_what_the_parser_renders(text):
+    """Summaries without Markdown skip the parser; the HTML must be the same either way."""
+    from chronicle.render.markdown import _PARSER, render_markdown
+
+    assert str(render_markdown(text)) == (_PARSER.render(text) if text else "")
