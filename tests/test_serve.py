@@ -312,3 +312,15 @@ def test_stop_joins_every_thread_even_with_a_page_listening(chronology):
     dev.stop()
     listener.join(5)
     assert wait_for(lambda: set(threading.enumerate()) <= before, timeout=5)
+
+
+def test_an_ipv6_loopback_host_is_served(chronology):
+    dev = DevServer(chronology, host="::1", port=0, build=fake_build, log=lambda text: None,
+                    search=False)
+    try:
+        dev.start()
+        assert dev.url.startswith("http://[::1]:")
+        status, _, body = raw_get(dev, "/events/a/")
+        assert status == 200 and b"First title" in body
+    finally:
+        dev.stop()

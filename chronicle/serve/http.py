@@ -12,6 +12,7 @@ import ipaddress
 import mimetypes
 import os
 import queue
+import socket
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -72,6 +73,8 @@ class SiteServer(ThreadingHTTPServer):
         self.site = site
         self.base_path = base_path
         self.channel = channel
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6  # --host ::1 or an IPv6 address
         super().__init__(address, SiteRequestHandler)
 
     def handle_error(self, request, client_address) -> None:
