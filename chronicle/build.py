@@ -194,10 +194,15 @@ def _render_all(pages: list[Page], staging: Path, env, config) -> None:
     import multiprocessing
 
     global _JOB
+    # the exports are few but each as heavy as hundreds of pages: give each its own task,
+    # first, so the two cores finish together
+    pages = sorted(pages, key=lambda p: p.kind != "data")
+    heavy = sum(p.kind == "data" for p in pages)
     _JOB = (pages, staging, env, config)
     try:
         batch = max(50, len(pages) // (workers * 8))
-        ranges = [(i, min(i + batch, len(pages))) for i in range(0, len(pages), batch)]
+        ranges = [(i, i + 1) for i in range(heavy)] + [
+            (i, min(i + batch, len(pages))) for i in range(heavy, len(pages), batch)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for _ in pool.imap_unordered(_render_batch, ranges):
                 pass
