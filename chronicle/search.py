@@ -60,8 +60,9 @@ class _Service:
     """Pagefind's `--service` mode spoken directly: base64 JSON messages ended by commas.
 
     The `pagefind` package's own client polls for each answer on a 0.1 s timer, so a
-    thousand pages took minutes; here each request waits only for its own answer, one
-    at a time, which also keeps the order pages are numbered in fixed.
+    thousand pages took minutes. Here the pages are written in one stream by a thread while
+    the answers are read as they come; the service answers in the order it was asked
+    (checked), which is the order it numbers the pages in, so the index stays the same.
     """
 
     def __init__(self, executable: Path):
@@ -69,37 +70,71 @@ class _Service:
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, cwd=os.getcwd())
         self._message_id = 0
+        self._buffer = b""
 
-    def send(self, payload: dict) -> dict:
+    def _write(self, payload: dict) -> int:
         self._message_id += 1
         request = {"message_id": self._message_id, "payload": payload}
         self._process.stdin.write(base64.b64encode(json.dumps(request).encode()) + b",")
-        self._process.stdin.flush()
-        while True:
-            answer = self._read()
-            if answer is not None and answer.get("message_id") in (self._message_id, None):
-                break
-        body = answer["payload"]
+        return self._message_id
+
+    def _answer(self) -> dict:
+        while b"," not in self._buffer:
+            data = self._process.stdout.read1(65536)
+            if not data:
+                raise SearchIndexError("Pagefind stopped before it answered")
+            self._buffer += data
+        message, self._buffer = self._buffer.split(b",", 1)
+        if not message.strip():  # the service sometimes sends an empty message: not an answer
+            return self._answer()
+        answer = json.loads(base64.b64decode(message))
+        body = answer.get("payload", {})
         if body.get("type") == "Error":
             raise SearchIndexError(f"Pagefind: {body.get('message')}")
-        return body
+        return answer
 
-    def _read(self) -> dict | None:
-        chunks = bytearray()
-        while not chunks.endswith(b","):
-            byte = self._process.stdout.read1(65536) if not chunks else None
-            if byte is None:
-                byte = self._process.stdout.read(1)
-            if not byte:
-                raise SearchIndexError("Pagefind stopped before it answered")
-            chunks += byte
-        return json.loads(base64.b64decode(bytes(chunks[:-1])))
+    def send(self, payload: dict) -> dict:
+        return self.send_all([payload])[-1]
+
+    def send_all(self, payloads: list[dict]) -> list[dict]:
+        """Stream every request, collect every answer; an answer out of order is an error."""
+        first = self._message_id + 1
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                for payload in payloads:
+                    self._write(payload)
+                self._process.stdin.flush()
+            except BaseException as exc:  # handed to the reading side, which raises it
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, name="pagefind-writer", daemon=True)
+        writer.start()
+        answers = []
+        try:
+            for expected in range(first, first + len(payloads)):
+                answer = self._answer()
+                if answer.get("message_id") != expected:
+                    raise SearchIndexError("Pagefind answered out of order; index not written")
+                answers.append(answer["payload"])
+        finally:
+            writer.join()
+        if failure:
+            raise SearchIndexError(f"could not talk to Pagefind: {failure[0]}")
+        return answers
 
     def close(self) -> None:
+        """End the service by closing its input and let it exit on its own: it answers
+        WriteFiles before every file is flushed, and a kill then leaves files cut short."""
         if self._process.stdin:
             self._process.stdin.close()
-        self._process.terminate()
-        self._process.wait()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+            raise SearchIndexError("Pagefind did not finish writing the index") from None
 
 
 def _index(executable: Path, site: Path, pages: list[Path], output: Path) -> int:
@@ -107,18 +142,17 @@ def _index(executable: Path, site: Path, pages: list[Path], output: Path) -> int
     try:
         index_id = service.send({"type": "NewIndex",
                                  "config": {"keep_index_url": True}})["index_id"]
-        count = 0
+        # Links in the site name index.html explicitly (they work from disk too), so result
+        # URLs do too: site-relative, completed by the search page's baseUrl.
+        requests = []
         for relative in pages:
             html = (site / relative).read_text(encoding="utf-8")
-            if BODY_MARK not in html:
-                continue
-            # Links in the site name index.html explicitly (they work from disk too), so
-            # result URLs do too: site-relative, completed by the search page's baseUrl.
-            service.send({"type": "AddFile", "index_id": index_id, "file_path": None,
-                          "url": "/" + relative.as_posix(), "file_contents": html})
-            count += 1
+            if BODY_MARK in html:
+                requests.append({"type": "AddFile", "index_id": index_id, "file_path": None,
+                                 "url": "/" + relative.as_posix(), "file_contents": html})
+        service.send_all(requests)
         service.send({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
-        return count
+        return len(requests)
     finally:
         service.close()
 
