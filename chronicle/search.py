@@ -68,7 +68,8 @@ class _Service:
     def __init__(self, executable: Path):
         self._process = subprocess.Popen(
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, cwd=os.getcwd())
+            stderr=subprocess.DEVNULL, cwd=os.getcwd())  # stdout is the protocol alone;
+        # failures come back as Error answers
         self._message_id = 0
         self._buffer = b""
 
@@ -87,7 +88,11 @@ class _Service:
         message, self._buffer = self._buffer.split(b",", 1)
         if not message.strip():  # the service sometimes sends an empty message: not an answer
             return self._answer()
-        answer = json.loads(base64.b64decode(message))
+        try:
+            answer = json.loads(base64.b64decode(message))
+        except ValueError:
+            raise SearchIndexError(f"Pagefind said something unexpected: {message[:200]!r}"
+                                   ) from None
         body = answer.get("payload", {})
         if body.get("type") == "Error":
             raise SearchIndexError(f"Pagefind: {body.get('message')}")
@@ -135,6 +140,7 @@ class _Service:
             self._process.kill()
             self._process.wait()
             raise SearchIndexError("Pagefind did not finish writing the index") from None
+
 
 
 def _index(executable: Path, site: Path, pages: list[Path], output: Path) -> int:
