@@ -18,6 +18,7 @@ RELATED_LIMIT = 5
 RELATED_WINDOW = 3  # neighbours on each side, in each shared actor's or place's list
 NEARBY_LIMIT = 6
 NEARBY_KM = 150.0
+CELL_DEGREES = 0.5
 
 
 @dataclass(slots=True)
@@ -183,25 +184,47 @@ def distance_km(a: Place, b: Place) -> float:
 
 
 def _nearby(places: dict[str, Place]) -> dict[str, list[tuple[str, float]]]:
-    """Up to NEARBY_LIMIT places within NEARBY_KM, found through a grid of 2° cells
-    (about 220 km at the equator), so each place only looks at its own and adjacent cells."""
+    """Up to NEARBY_LIMIT places within NEARBY_KM, found through a grid of small cells, so
+    each place only measures the places in the cells its radius can reach."""
     cells: dict[tuple[int, int], list[Place]] = defaultdict(list)
-    located = [p for p in places.values() if p.has_coordinates]
+    located = sorted((p for p in places.values() if p.has_coordinates), key=lambda p: p.id)
     for place in located:
-        cells[(math.floor(place.lat / 2), math.floor(place.lon / 2))].append(place)
+        cells[(math.floor(place.lat / CELL_DEGREES), math.floor(place.lon / CELL_DEGREES))].append(
+            place)
+    lat_reach = NEARBY_KM / 111.0  # a degree of latitude is 111 km
     nearby: dict[str, list[tuple[str, float]]] = {}
-    max_degrees = NEARBY_KM / 111.0
     for place in located:
-        row, col = math.floor(place.lat / 2), math.floor(place.lon / 2)
-        found = []
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                for other in cells.get((row + dr, col + dc), ()):
-                    # a degree of latitude is 111 km: most candidates fail this cheap test
-                    if other.id != place.id and abs(other.lat - place.lat) <= max_degrees:
+        # at the poleward edge of the radius a degree of longitude is shortest
+        shrink = max(math.cos(math.radians(min(89.0, abs(place.lat) + lat_reach))), 0.05)
+        lon_reach = lat_reach / shrink
+        row, col = math.floor(place.lat / CELL_DEGREES), math.floor(place.lon / CELL_DEGREES)
+        rows, cols = math.ceil(lat_reach / CELL_DEGREES), math.ceil(lon_reach / CELL_DEGREES)
+        found: list[tuple[float, str]] = []
+        for ring in range(max(rows, cols) + 1):
+            for r, c in _ring(row, col, ring):
+                for other in cells.get((r, c), ()):
+                    if (other is not place and abs(other.lat - place.lat) <= lat_reach
+                            and abs(other.lon - place.lon) <= lon_reach):
                         km = distance_km(place, other)
                         if km <= NEARBY_KM:
                             found.append((round(km, 1), other.id))
+            # every cell beyond this ring is at least this far away: enough found, stop
+            beyond = ring * CELL_DEGREES * 111.0 * shrink
+            if len(found) >= NEARBY_LIMIT and sorted(found)[NEARBY_LIMIT - 1][0] < beyond:
+                break
         found.sort()
         nearby[place.id] = [(pid, km) for km, pid in found[:NEARBY_LIMIT]]
     return nearby
+
+
+def _ring(row: int, col: int, ring: int):
+    """The grid cells at Chebyshev distance `ring` around (row, col)."""
+    if ring == 0:
+        yield row, col
+        return
+    for c in range(col - ring, col + ring + 1):
+        yield row - ring, c
+        yield row + ring, c
+    for r in range(row - ring + 1, row + ring):
+        yield r, col - ring
+        yield r, col + ring

@@ -126,3 +126,19 @@ def test_nearby_places_by_distance_and_never_without_coordinates():
     assert linked.nearby["ansongo"][0][0] == "gao"
     assert "nowhere" not in linked.nearby
     assert linked.nearby["bamako"] == []
+
+
+def test_nearby_equals_a_brute_force_search():
+    import random
+
+    from chronicle.link import NEARBY_KM, NEARBY_LIMIT, _nearby, distance_km
+
+    rng = random.Random(7)
+    for lat0, lat_span in ((10, 3), (-60, 130)):
+        places = {f"p{i}": Place(f"p{i}", "P", "p.yaml", lat=lat0 + rng.random() * lat_span,
+                                 lon=-20 + rng.random() * 40 * lat_span / 10) for i in range(400)}
+        found = _nearby(places)
+        for place in places.values():
+            brute = sorted((round(distance_km(place, o), 1), o.id) for o in places.values()
+                           if o is not place and distance_km(place, o) <= NEARBY_KM)
+            assert found[place.id] == [(pid, km) for km, pid in brute[:NEARBY_LIMIT]]
