@@ -185,7 +185,8 @@ def distance_km(a: Place, b: Place) -> float:
 
 def _nearby(places: dict[str, Place]) -> dict[str, list[tuple[str, float]]]:
     """Up to NEARBY_LIMIT places within NEARBY_KM, found through a grid of small cells, so
-    each place only measures the places in the cells its radius can reach."""
+    each place only measures the places in the cells its radius can reach. (Places on
+    either side of the 180th meridian are not matched: no chronology here spans it.)"""
     cells: dict[tuple[int, int], list[Place]] = defaultdict(list)
     located = sorted((p for p in places.values() if p.has_coordinates), key=lambda p: p.id)
     for place in located:
