@@ -130,16 +130,13 @@ class _Service:
         return answers
 
     def close(self) -> None:
-        """End the service by closing its input and let it exit on its own: it answers
-        WriteFiles before every file is flushed, and a kill then leaves files cut short."""
         if self._process.stdin:
             self._process.stdin.close()
         try:
-            self._process.wait(timeout=60)
+            self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-            raise SearchIndexError("Pagefind did not finish writing the index") from None
 
 
 
@@ -157,7 +154,15 @@ def _index(executable: Path, site: Path, pages: list[Path], output: Path) -> int
                 requests.append({"type": "AddFile", "index_id": index_id, "file_path": None,
                                  "url": "/" + relative.as_posix(), "file_contents": html})
         service.send_all(requests)
-        service.send({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+        # Fetched and written here, not by WriteFiles: the service answers that before its
+        # files are complete, so a build could swap in a half-written index.
+        files = service.send({"type": "GetFiles", "index_id": index_id})["files"]
+        for file in sorted(files, key=lambda f: f["path"]):
+            target = output / file["path"]
+            if ".." in Path(file["path"]).parts:
+                raise SearchIndexError(f"Pagefind named a file outside its bundle: {file['path']}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
         return len(requests)
     finally:
         service.close()
