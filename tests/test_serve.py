@@ -324,3 +324,21 @@ def test_an_ipv6_loopback_host_is_served(chronology):
         assert status == 200 and b"First title" in body
     finally:
         dev.stop()
+
+
+def test_the_search_index_is_made_after_the_reload_in_the_background(tmp_path):
+    from chronicle.build import build
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy2(repo / "chronicle.yaml", root / "chronicle.yaml")
+    shutil.copytree(repo / "content", root / "content")
+    shutil.copytree(repo / "seeds", root / "seeds")
+    dev = DevServer(root, port=0, build=build, log=lambda text: None).start()
+    try:
+        entry = root / "site/pagefind/pagefind-entry.json"
+        assert wait_for(entry.is_file, timeout=60)
+        assert raw_get(dev, "/pagefind/pagefind-entry.json")[0] == 200
+    finally:
+        dev.stop()

@@ -8,16 +8,26 @@ has already replaced the site it was indexing (then the next run covers it).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+_INDEX_SCRIPT = "import sys\nfrom chronicle.search import index_site\nindex_site(sys.argv[1])\n"
+
 
 def default_index(site: Path) -> object:
-    from chronicle.search import index_site
-
-    return index_site(site)
+    """Index in a child process at low priority: in this process the indexer's Python side
+    would hold the interpreter lock for seconds and starve the next save's rebuild."""
+    nice = ["nice", "-n", "10"] if shutil.which("nice") else []
+    done = subprocess.run([*nice, sys.executable, "-c", _INDEX_SCRIPT, str(site)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = (done.stderr or "").strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit {done.returncode}")
+    return done
 
 
 class BackgroundIndexer:
