@@ -85,6 +85,10 @@ _NOT_A_YEAR_BEFORE = re.compile(
     r"page|chapter|about|some|nearly|over|than|around|almost|roughly|approximately|"
     r"estimated|total of)\s*$", re.I)
 _PERIOD_BEFORE = re.compile(r"\b(?:since|until|till|by|ever since)\s+$", re.I)
+_PERIOD_CUE = re.compile(r"(?:since|until|till|ever since)\b", re.I)
+# "since Turkish-backed fighters took the city in December": a clause that dates a state of
+# affairs from a past event, not an event told as news; it runs to the next comma
+_SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:()]*$", re.I)
 _YEAR_NOUN_AFTER = re.compile(
     r"\s+(?:people|persons|troops|soldiers|civilians|men|women|children|fighters|militants|"
     r"members|peacekeepers|personnel|refugees|km|kilometres|miles|metres|meters|dollars|euros|"
@@ -173,7 +177,8 @@ def _read(kind: str, match: re.Match[str], text: str,
         return None  # 31 April: not a date
     reported = date is not None and _is_reported(text, start, end)
     period = bool(_PERIOD_BEFORE.search(text[max(0, start - 12):start])) or (
-        (match.groupdict().get("cue") or "").lower() in ("since", "until", "by"))
+        (match.groupdict().get("cue") or "").lower() in ("since", "until", "by")) or (
+        _PERIOD_CUE.match(text, start) is not None) or _in_since_clause(text, start)
     return DateMention(text[start:end], start, end, date, kind, relative, reported,
                        needs_review, period)
 
@@ -231,6 +236,11 @@ def _is_reported(text: str, start: int, end: int) -> bool:
     if before and (before[-1] in SPEECH or before[-2:-1] == ["claimed"]):
         return True
     return bool(after) and after[0].lower() in SPEECH
+
+
+def _in_since_clause(text: str, start: int) -> bool:
+    """The date sits in a "since ..." clause: the start of a period, whatever lies between."""
+    return _SINCE_CLAUSE.search(text, max(0, start - 120), start) is not None
 
 
 def _month(name: str) -> int:

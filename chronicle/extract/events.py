@@ -15,7 +15,7 @@ import datetime
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chronicle.extract import nations
 from chronicle.extract.actors import ActorFinder, ActorMention
@@ -129,7 +129,8 @@ class Extractor:
         self.actors = ActorFinder(lexicon.actors)
 
     def extract(self, article: Article) -> list[DraftEvent]:
-        places = [self._places(s.text) for s in article.sentences]
+        places = _recall_named_places([self._places(s.text) for s in article.sentences],
+                                      [s.text for s in article.sentences])
         country = _main_country(places)
         clauses: list[_Clause] = []
         for sentence, found in zip(article.sentences, places, strict=True):
@@ -178,12 +179,15 @@ class Extractor:
 
 # "the village of Tassia", "near Kerena village": a place the gazetteer lacks is still named
 _VILLAGE = re.compile(
-    r"\b(?:(?P<noun>village|town|hamlet|locality|commune|settlement) of"
+    r"\b(?:(?P<noun>village|town|hamlet|locality|commune|settlement|city) of"
     r"|near the (?:village|town) of|near|(?:forces|troops|soldiers|base|camp|positions?|"
-    r"garrison) (?:in|at))\s+(?P<name>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)"
-    r"|\b(?P<before>[A-Z][a-z-]+(?:'[A-Z][a-z]+)?(?:[ -][A-Z][a-z-]+)?)\s+(?P<after>village"
+    r"garrison|post) (?:in|at))\s+(?P<name>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)"
+    r"|\b(?P<before>[A-Z][a-z-]+(?:'[A-Z][a-z]+)?(?:[ -][A-Z][a-z-]+)?)\s+(?:(?:displacement|"
+    r"displaced|refugee|IDP) )?(?P<after>village|camp"
     r"|locality|commune"
-    r"|region|district|province|area)\b")
+    r"|region|district|province|area)\b"
+    r"|\b(?P<apposed>[A-Z][a-z-]+(?:[ -][A-Z][a-z-]+)?), an? (?:small |remote )?(?P<appnoun>village"
+    r"|town|hamlet|locality)\b")
 _NOT_A_PLACE_NAME = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "A",
     "An", "This", "That", "Its", "Their", "His", "Her", "Our", "One", "Two", "Three",
@@ -199,7 +203,7 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
     the coordinates) rather than lose the scene."""
     found = []
     for match in _VILLAGE.finditer(text):
-        group = "name" if match.group("name") else "before"
+        group = next(g for g in ("name", "before", "apposed") if match.group(g))
         name = match.group(group)
         first = name.split()[0].split("-")[0]
         if first in _NOT_A_PLACE_NAME or first in nations.COUNTRY_OF_DEMONYM or (
@@ -210,6 +214,8 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
         if match.group(0).split()[0] in ("forces", "troops", "soldiers", "base", "camp",
                                          "position", "positions", "garrison"):
             kind = "town"
+        if group == "apposed" or match.group("after") == "camp":
+            kind = "village"
         if group == "name" and not match.group("noun") and text[match.end():][:1] not in (
                 " ", ",", ".", ";", ""):
             continue
@@ -218,6 +224,30 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
         found.append(PlaceMatch(name, name, start, end, kind, None, None, None, None, None,
                                 "text", None, relation))
     return found
+
+
+def _recall_named_places(places: list[list[PlaceMatch]], texts: list[str]
+                         ) -> list[list[PlaceMatch]]:
+    """A village the gazetteer lacks, once named with a cue ("the town of Seytenga"), is the
+    same place when the article names it again bare ("a post in Seytenga", "Inates, in...")."""
+    named = {p.name: p for found in places for p in found if p.source == "text"}
+    if not named:
+        return places
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(named, key=len, reverse=True)))
+                         + r")\b")
+    recalled = []
+    for found, text in zip(places, texts, strict=True):
+        extra = []
+        for match in pattern.finditer(text):
+            if any(match.start() < p.end and p.start < match.end() for p in found):
+                continue
+            before = text[:match.start()].split()[-1:]
+            relation = before[0].lower() if before and before[0].lower() in (
+                "in", "at", "near") else None
+            extra.append(replace(named[match.group()], start=match.start(),
+                                             end=match.end(), relation=relation))
+        recalled.append(sorted(found + extra, key=lambda p: p.start) if extra else found)
+    return recalled
 
 
 def _is_running_toll(text: str) -> bool:
@@ -271,7 +301,16 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
         _absorb(target, clause, specific, others)
         current = target
     finished = [_finish(event, news, article, country) for event in events]
-    return [e for e in finished if e.primary or e.place is not None]  # no guessing the scene
+    return [e for e in finished if e.primary or _has_scene(e)]  # no guessing the scene
+
+
+def _has_scene(event: DraftEvent) -> bool:
+    """Background worth a draft names a place inside a country, or counts its dead: "the
+    junta, which seized power in a coup in August 2020" dates a change, not an attack."""
+    if event.place is None:
+        return False
+    return event.place.kind != "country" or event.killed is not None or (
+        event.injured is not None)
 
 
 def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEvent | None,

@@ -138,7 +138,7 @@ enterprise flint mobile surprise independence concord springs metro brick mango 
 torrent mission temple paradise male meridian vista cypress boulder nice hull cork bury
 bend van gap tours aurora corona mesa jupiter phoenix savannah kill page handy centre share
 lame tube awry song logos garden sake lazy human vary chop luck hut hat sad postal tell
-harm tall para
+harm tall para save
 """)
 #: Places named like people: they need a cue, and next to another name they are a person.
 CUE_ONLY_NAMES = _words("""
@@ -600,6 +600,8 @@ def _cue_before(tokens: list[_Token], index: int, sentence: str,
         return listed
     while position >= 0 and index - position <= 8:
         word = tokens[position].key
+        if "," in sentence[tokens[position].end:tokens[position + 1].start]:
+            break  # "playing nearby, Save the Children said": the cue ended with its clause
         if word == "of" and position >= 1:
             head = tokens[position - 1].key
             if head in DIRECTIONS:

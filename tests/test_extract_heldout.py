@@ -1,0 +1,132 @@
+"""Extraction on articles it was not written against (issue 4, "Tests must show").
+
+tests/heldout holds wire-style reports from the Sahel and other conflicts, labelled by the
+seed conventions before the extractor was run on them. The shared scorer runs on them with an
+empty chronology (only the gazetteer and the rules can help), and its score must not fall
+below the level the rules reached. The unit tests below pin each rule the held-out misses led
+to, on sentences of the same classes but not the same text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chronicle.extract.article import read_article
+from chronicle.extract.command import event_record
+from chronicle.extract.dates import find_dates
+from chronicle.extract.events import Extractor
+from chronicle.extract.places import PlaceFinder
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO.parent / "shared" / "eval"
+HELDOUT = REPO / "tests" / "heldout"
+#: The score the rules reached on the held-out set (0.684 before the fixes it led to).
+FLOOR = 0.87
+
+
+def test_heldout_score_holds(tmp_path):
+    root = tmp_path / "empty"
+    (root / "content").mkdir(parents=True)
+    command = (f"{shlex.quote(sys.executable)} -m chronicle extract --root "
+               f"{shlex.quote(str(root))} --json --published {{published}} {{file}}")
+    result = subprocess.run(
+        [sys.executable, str(EVAL / "score.py"), str(HELDOUT / "heldout.gold.yaml"),
+         "--articles", str(HELDOUT), "--cmd", command, "-v"],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "failed: 0" in result.stdout
+    score = float(result.stdout.splitlines()[-1].split()[-1])
+    assert score >= FLOOR, result.stdout
+
+
+# --- the rules, one class of miss each -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bare() -> Extractor:
+    """No curated places and no gazetteer: the text alone must name the scene."""
+    return Extractor(place_finder=PlaceFinder((), gazetteer=None))
+
+
+@pytest.fixture(scope="module")
+def world() -> Extractor:
+    return Extractor(place_finder=PlaceFinder((), focus_countries=()))
+
+
+def extract(extractor: Extractor, tmp_path: Path, text: str, published: str) -> list[dict]:
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    return [event_record(e) for e in extractor.extract(read_article(path, published))]
+
+
+def brief(events: list[dict]) -> list[tuple]:
+    return [(e["date"], e["place"], e["killed"], e["primary"]) for e in events]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The RSF, at war with the army since April 2023, has besieged the city for a year.",
+    "The blast was the deadliest since rebels took the town from the army in December.",
+    "Violence has risen since the junta seized power in a coup in May 2021, analysts say.",
+])
+def test_a_date_inside_a_since_clause_starts_a_period(sentence):
+    mentions = find_dates(sentence, datetime.date(2025, 2, 3))
+    assert mentions and all(m.period for m in mentions)
+
+
+def test_a_date_after_the_since_clause_is_an_event_again():
+    mentions = find_dates("Since the attack in March, 20 more died in May.",
+                          datetime.date(2025, 9, 1))
+    assert [(m.text.strip(" ."), m.period) for m in mentions] == [
+        ("in March", True), ("in May", False)]
+
+
+def test_save_the_children_is_no_place(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "A strike hit a telecommunications building in the port city of Hodeidah on Friday, "
+        "killing three children who were playing nearby, Save the Children said.\n"),
+        "2022-01-22")
+    assert brief(events) == [("2022-01-21", "Hodeidah", 3, True)]
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Gunmen killed 12 people in an attack on a gendarmerie post at Foutouri on Monday.",
+     "Foutouri"),
+    ("On Monday, rebels killed at least eight people in Kamango, a village near the border.",
+     "Kamango"),
+    ("On Monday, fighters stormed the Abu Shouk displacement camp, killing 40 people.",
+     "Abu Shouk"),
+    ("On Monday, a drone hit the market in the city of Kadugli, killing 12 people.", "Kadugli"),
+])
+def test_a_place_noun_names_a_village_the_gazetteer_lacks(bare, tmp_path, sentence, place):
+    events = extract(bare, tmp_path, sentence + "\n", "2024-05-14")
+    assert brief(events) == [("2024-05-13", place, events[0]["killed"], True)]
+    assert events[0]["killed"] in (8, 12, 40)
+
+
+def test_a_village_named_once_with_a_cue_is_known_bare_later(bare, tmp_path):
+    events = extract(bare, tmp_path, (
+        "Gunmen killed at least 30 civilians late on Saturday in the town of Tabankort, "
+        "officials said on Monday.\n\n"
+        "Tabankort, in the east, had already been attacked in March, when 18 soldiers were "
+        "killed.\n\n"
+        "That came days after nine police officers were killed at a checkpoint in Tabankort "
+        "on Thursday.\n"), "2022-06-13")
+    assert brief(events) == [
+        ("2022-06-11", "Tabankort", 30, True),
+        ("2022-03", "Tabankort", 18, False),
+        ("2022-06-09", "Tabankort", 9, True),
+    ]
+
+
+def test_background_that_names_only_a_country_and_no_dead_is_no_event(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 20 people in an attack on a market in Gao on Sunday, officials said.\n\n"
+        "Mali's ruling junta, which seized power in a coup in August 2020, has turned to "
+        "Russian mercenaries.\n\n"
+        "In 2017, 60 people were killed in a suicide bombing in Mali.\n"), "2022-08-08")
+    assert brief(events) == [("2022-08-07", "Gao", 20, True), ("2017", "Mali", 60, False)]
