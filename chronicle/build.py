@@ -27,8 +27,8 @@ from chronicle.pages import Fingerprints, Page, plan, static_pages
 from chronicle.render import render_page
 from chronicle.render.templates import (
     make_environment,
+    template_digests,
     template_dirs,
-    templates_digest,
     theme_dir,
 )
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
@@ -76,7 +76,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool | None = None,
     pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
         root / "static")
     _check_urls(pages)
-    keys = _page_keys(pages, Fingerprints(linked), templates_digest(folders), repr(config))
+    keys = _page_keys(pages, Fingerprints(linked), template_digests(env, folders),
+                      repr(config))
 
     previous = write.read_manifest(root, out)
     stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
@@ -140,19 +141,20 @@ def _safe_url(url: str) -> bool:
                url.split("/"))
 
 
-def _page_keys(pages: list[Page], fingerprint: Fingerprints, templates: str,
+def _page_keys(pages: list[Page], fingerprint: Fingerprints, templates: dict[str, str],
                config: str) -> dict[str, str]:
-    """Each page's cache key: a hash of its URL, template, configuration and every input
-    it reads. Equal keys mean equal bytes, so a matching page is not rendered again."""
+    """Each page's cache key: a hash of its URL, its template (with every template that one
+    uses), the configuration and every input it reads. Equal keys mean equal bytes, so a
+    matching page is not rendered again."""
     shared = hashlib.blake2b(config.encode(), digest_size=16).digest()
-    template_part = bytes.fromhex(templates)
     keys = {}
     for page in pages:
         digest = hashlib.blake2b(digest_size=16)
         digest.update(page.url.encode() + b"\0" + (page.template or "").encode() + b"\0")
         digest.update(shared)
         if page.template is not None:
-            digest.update(template_part)
+            # a template that is missing gets a key of its own; rendering reports it
+            digest.update(templates.get(page.template, "missing").encode())
         for dep in page.deps:
             digest.update(fingerprint(dep))
         keys[page.url] = digest.hexdigest()

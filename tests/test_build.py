@@ -79,15 +79,28 @@ def test_deleting_an_event_removes_its_page(copy_site, tmp_path):
     assert not (out / "events" / "2021-mali-coup").exists()
 
 
-def test_a_template_edit_rerenders_every_html_page_but_not_the_data(copy_site, tmp_path):
+def test_a_template_edit_rerenders_exactly_the_pages_that_use_it(copy_site, tmp_path):
+    from chronicle.render.templates import theme_dir
+
     root, out = copy_site("basic"), tmp_path / "site"
     build(root, out, search=False)
     (root / "templates").mkdir()
     (root / "templates" / "404.html").write_text("gone")
+    assert build(root, out, search=False).rendered == {"404.html"}
+    theme = theme_dir(root, "default") / "templates"
+    (root / "templates" / "partials").mkdir()
+    row = (theme / "partials" / "event_item.html").read_text()
+    (root / "templates" / "partials" / "event_item.html").write_text(row.replace(
+        'class="event', 'class="event row'))
+    rows = build(root, out, search=False).rendered  # pages that list events, no others
+    assert {"index.html", "years/2019/index.html", "actors/jnim/index.html"} <= rows
+    assert not rows & {"actors/index.html", "places/index.html", "404.html"}  # no event rows
+    base = (theme / "base.html").read_text()
+    (root / "templates" / "base.html").write_text(base.replace("</body>", "<!-- x --></body>"))
     report = build(root, out, search=False)
-    html = {u for u in snapshot(out) if u.endswith(".html")}
-    assert report.rendered >= html
-    assert not any(u.startswith("data/") for u in report.rendered)
+    html = {u for u in snapshot(out) if u.endswith(".html")} - {"404.html"}
+    assert report.rendered == html
+    assert not any(u.startswith("data/") or u.endswith(".xml") for u in report.rendered)
 
 
 def test_failed_build_leaves_the_old_site_untouched(copy_site, tmp_path):

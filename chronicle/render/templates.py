@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from chronicle import __version__
@@ -20,6 +21,9 @@ from chronicle.render.urls import absolute, entity_url, relative, year_url
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
 _INSTALLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+ROW_TEMPLATE = "partials/event_item.html"
 
 
 class ThemeError(ChronicleError):
@@ -43,14 +47,39 @@ def template_dirs(root: Path, theme: Path) -> list[Path]:
     return ([own] if own.is_dir() else []) + [theme / "templates"]
 
 
-def templates_digest(folders: list[Path]) -> str:
-    """A hash of every template file, so any template edit invalidates the pages it renders."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for folder in folders:
+def template_digests(env: jinja2.Environment, folders: list[Path]) -> dict[str, str]:
+    """For each template, a hash of it and of every template it extends, includes or
+    imports (its closure), so editing event.html re-renders event pages and nothing else.
+    A template naming another through an expression could reach any: it gets them all."""
+    sources: dict[str, bytes] = {}
+    for folder in reversed(folders):  # the first folder wins, as in the loader
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+            sources[path.relative_to(folder).as_posix()] = path.read_bytes()
+    references: dict[str, set[str]] = {}
+    for name, data in sources.items():
+        text = data.decode("utf-8", "replace")
+        try:
+            found = set(meta.find_referenced_templates(env.parse(text, name)))
+        except jinja2.TemplateSyntaxError as exc:
+            raise ThemeError(f"{name}:{exc.lineno}: template error: {exc.message}") from None
+        if None in found:
+            found = set(sources)
+        if "event_row(" in text:
+            found.add(ROW_TEMPLATE)
+        references[name] = {n for n in found if n in sources}
+    digests = {}
+    for name in sources:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in closure:
+                closure.add(current)
+                todo.extend(references.get(current, ()))
+        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        for member in sorted(closure):
+            digest.update(member.encode() + b"\0" + sources[member] + b"\0")
+        digests[name] = digest.hexdigest()
+    return digests
 
 
 @jinja2.pass_context
@@ -75,7 +104,7 @@ def _event_row(context, event) -> Markup:
     cache = env.globals["_row_cache"]
     row = cache.get((event.id, depth))
     if row is None:
-        template = env.get_template("partials/event_item.html")
+        template = env.get_template(ROW_TEMPLATE)
         row = Markup(template.render(e=event, site=context["site"],
                                      page_url="x/" * depth + "index.html"))
         cache[(event.id, depth)] = row
