@@ -95,14 +95,14 @@ class Linked:
         event = self.events[index]
         lists = [self.place_events.get(p, []) for p in event.places]
         lists += [self.actor_events.get(ref.actor, []) for ref in event.actors]
-        shared: Counter[int] = Counter()
+        shared: dict[int, int] = {}
         for positions in lists:
             at = bisect_left(positions, index)
             for other in positions[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
-                if other != index:
-                    shared[other] += 1
-        ranked = sorted(shared, key=lambda i: (-shared[i], abs(i - index), i))
-        return [self.events[i] for i in ranked[:limit]]
+                shared[other] = shared.get(other, 0) + 1
+        shared.pop(index, None)
+        ranked = sorted((-count, abs(other - index), other) for other, count in shared.items())
+        return [self.events[other] for _, _, other in ranked[:limit]]
 
 
 def link(chronology: Chronology) -> Linked:
