@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from chronicle.model import Place
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "themes/default/data/countries.json.gz"
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "themes/default/data/countries.json.gz"
 WIDTH = 640  # nominal pixel width: dot sizes are worked out against it
 
 Box = tuple[float, float, float, float]  # west, south, east, north in degrees
