@@ -26,8 +26,8 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on the held-out set (0.684 before the fixes it led to).
-FLOOR = 0.87
+#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.936 after).
+FLOOR = 0.93
 
 
 def test_heldout_score_holds(tmp_path):
@@ -130,3 +130,47 @@ def test_background_that_names_only_a_country_and_no_dead_is_no_event(world, tmp
         "Russian mercenaries.\n\n"
         "In 2017, 60 people were killed in a suicide bombing in Mali.\n"), "2022-08-08")
     assert brief(events) == [("2022-08-07", "Gao", 20, True), ("2017", "Mali", 60, False)]
+
+
+def test_the_headline_adds_to_the_news_event_and_opens_none(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Jihadists kill at least 40 farmers in Nigeria's Borno, officials say\n\n"
+        "Insurgents killed at least 40 farmers in an attack on Saturday near the village of "
+        "Kwatandashi, officials said on Sunday. Boko Haram was blamed.\n"), "2020-11-29")
+    assert brief(events) == [("2020-11-28", "Kwatandashi", 40, True)]
+
+
+@pytest.mark.parametrize("dateline", [
+    "BENI, Democratic Republic of Congo (Reuters) - ",
+    "KHARTOUM/CAIRO (Reuters) - ",
+    "GOMA, Congo (Al Jazeera) — ",
+])
+def test_a_dateline_is_where_the_report_was_filed_not_the_scene(world, tmp_path, dateline):
+    events = extract(world, tmp_path, (
+        dateline + "Rebels killed at least 20 people in the village of Bunyuka on Sunday, "
+        "officials said.\n"), "2023-03-06")
+    assert brief(events) == [("2023-03-05", "Bunyuka", 20, True)]
+    assert events[0]["places"] == ["Bunyuka"]
+
+
+def test_a_sentence_dated_only_by_since_adds_no_actors(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Rebels of the Allied Democratic Forces killed 20 people in the village of Bunyuka on "
+        "Sunday, officials said.\n\n"
+        "Congolese and Ugandan troops have fought the group in joint operations since 2021.\n"),
+        "2023-03-06")
+    assert [e["actors"] for e in events] == [["Allied Democratic Forces"]]
+
+
+@pytest.mark.parametrize("comment", [
+    "The Taliban, who seized the capital in August, condemned the bombing.",
+    "The Taliban strongly condemned the attack.",
+    "The Taliban-run health ministry said 12 people were wounded in the attack.",
+])
+def test_who_comments_on_or_runs_an_office_is_no_party(world, tmp_path, comment):
+    events = extract(world, tmp_path, (
+        "A suicide bomber killed at least 30 people at a mosque in Kunduz on Friday, "
+        "officials said. The Islamic State group claimed the attack.\n\n" + comment + "\n"),
+        "2021-10-08")
+    assert events[0]["place"] == "Kunduz"
+    assert events[0]["actors"] == ["Islamic State"]

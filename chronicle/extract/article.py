@@ -58,10 +58,12 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE,
 )
 # "CNN —", "BAMAKO, Mali (Reuters) -": a wire dateline before the first sentence.
-# "CNN —", "BAMAKO, Mali (Reuters) -", "OUAGADOUGOU, Dec 24 (Reuters) -", "MOGADISHU (AP) —"
+# "CNN —", "BAMAKO, Mali (Reuters) -", "OUAGADOUGOU, Dec 24 (Reuters) -", "MOGADISHU (AP) —",
+# "BENI, Democratic Republic of Congo (Reuters) -", "KHARTOUM/CAIRO (Reuters) -"
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z'’.-]+(?:[ ,]+[A-Z][A-Za-z'’.-]*)*(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*)?"
-    r"(?:\((?:CNN|Reuters|AP|AFP|Reuters/AP)\)|CNN)\s*[—–-]+\s*"
+    r"^\s*(?:[A-Z][A-Z'’./-]+(?:[ ,]+(?:(?:of|the|and) )*[A-Z][A-Za-z'’.-]*)*"
+    r"(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*)?"
+    r"(?:\((?:CNN|Reuters|AP|AFP|Reuters/AP|Al Jazeera|Xinhua|Anadolu|dpa)\)|CNN)\s*[—–-]+\s*"
 )
 _HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 _HTML = re.compile(r"<\s*(?:html|head|body|div|p|script|span|a\s|meta|br|!doctype)\b", re.I)

@@ -155,6 +155,7 @@ class Extractor:
         places = [p for p in places if not (p.kind == "country" and any(
             a.start - p.end in (2, 3) and text[p.end:a.start].strip() in ("'s", "’s")
             for a in actors))]  # "Russia's Wagner group": whose, not where
+        actors = [a for a in actors if not _BYSTANDER_AFTER.match(text, a.end)]
         if _UNCLAIMED.search(text):
             actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
@@ -176,6 +177,14 @@ class Extractor:
             ))
         return clauses
 
+
+# What follows an actor's name and makes it no party to the event: "the Houthi-run health
+# ministry" (whose office, not who fought), "The Taliban, who took Kabul in August, condemned
+# the bombing" (who commented on it)
+_BYSTANDER_AFTER = re.compile(
+    r"-(?:run|controlled|held|appointed|aligned)\b"
+    r"|(?:\s*,[^,]{0,80},)?\s+(?:(?:has|have|had|also|quickly|swiftly|strongly|later)\s+)*"
+    r"(?:condemned|condemns|denounced|denounces|deplored|deplores|mourned|offered condolences)\b")
 
 # "the village of Tassia", "near Kerena village": a place the gazetteer lacks is still named
 _VILLAGE = re.compile(
@@ -276,12 +285,21 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
     news: DraftEvent | None = None
     current: DraftEvent | None = None
     published = article.published
+    headline = [c for c in clauses if _is_headline(c.sentence, article)]
+    if headline and len(headline) < len(clauses):
+        # the headline retells the lead: it adds to the news event, never opens its own
+        clauses = [c for c in clauses if c not in headline] + headline
     for clause in clauses:
+        if clause in headline and news is not None:
+            _absorb(news, clause, [p for p in clause.places if p.kind != "country"], [])
+            continue
         date_mention = next((d for d in clause.dates
                              if d.date and not d.reported and not d.period), None)
         if date_mention is None and any(d.date is None and d.kind == "vague"
                                         for d in clause.dates):
             continue  # "in recent years": no event of its own
+        if date_mention is None and clause.dates and all(d.period for d in clause.dates):
+            continue  # "troops have fought the group since 2021": a state of affairs
         date = date_mention.date if date_mention else None
         specific = [p for p in clause.places if p.kind != "country" and not _is_reference(p)]
         others = [p for p in clause.places if p.kind != "country" and _is_reference(p)]
@@ -311,6 +329,11 @@ def _has_scene(event: DraftEvent) -> bool:
         return False
     return event.place.kind != "country" or event.killed is not None or (
         event.injured is not None)
+
+
+def _is_headline(sentence: Sentence, article: Article) -> bool:
+    return sentence.paragraph == 0 and bool(article.title) and (
+        sentence.text.strip() == (article.title or "").strip())
 
 
 def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEvent | None,
