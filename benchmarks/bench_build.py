@@ -62,18 +62,30 @@ def hugo_binary() -> Path | None:
     return Path(found) if found else None
 
 
-def tree_rss(root_pid: int, skip: int) -> int:
-    """Resident bytes of a process and all its descendants (except `skip`), from /proc."""
-    total, stack = 0, [root_pid]
+def process_tree(root_pid: int) -> list[int]:
+    """A process and its live descendants, from /proc (ended ones are simply absent)."""
+    found, stack = [], [root_pid]
     while stack:
         pid = stack.pop()
         try:
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as children:
                     stack.extend(int(child) for child in children.read().split())
-            if pid != skip:
-                with open(f"/proc/{pid}/statm") as statm:
-                    total += int(statm.read().split()[1]) * PAGE_SIZE
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        found.append(pid)
+    return found
+
+
+def tree_rss(root_pid: int, skip: int) -> int:
+    """Resident bytes of a process and all its descendants (except `skip`), from /proc."""
+    total = 0
+    for pid in process_tree(root_pid):
+        if pid == skip:
+            continue
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_SIZE
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import hugo_binary
+from bench_build import hugo_binary, process_tree
 from generate import ensure_dataset
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,18 +40,14 @@ TITLE = re.compile(r"(?m)^title:.*$")
 
 def tree_cpu_seconds(root_pid: int) -> float:
     """User + system CPU of a process and its live descendants, from /proc."""
-    total, stack = 0, [root_pid]
-    while stack:
-        pid = stack.pop()
+    total = 0
+    for pid in process_tree(root_pid):
         try:
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as children:
-                    stack.extend(int(child) for child in children.read().split())
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
+        total += int(fields[11]) + int(fields[12])
     return total / TICKS
 
 
