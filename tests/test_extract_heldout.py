@@ -127,7 +127,7 @@ def test_background_that_names_only_a_country_and_no_dead_is_no_event(world, tmp
     events = extract(world, tmp_path, (
         "Gunmen killed 20 people in an attack on a market in Gao on Sunday, officials said.\n\n"
         "Mali's ruling junta, which seized power in a coup in August 2020, has turned to "
-        "Russian mercenaries.\n\n"
+        "Russian mercenaries for help in fighting the insurgency.\n\n"
         "In 2017, 60 people were killed in a suicide bombing in Mali.\n"), "2022-08-08")
     assert brief(events) == [("2022-08-07", "Gao", 20, True), ("2017", "Mali", 60, False)]
 

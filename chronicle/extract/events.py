@@ -285,12 +285,12 @@ def _assemble(clauses: list[_Clause], article: Article, country: str | None
     news: DraftEvent | None = None
     current: DraftEvent | None = None
     published = article.published
-    headline = [c for c in clauses if _is_headline(c.sentence, article)]
+    headline = {id(c) for c in clauses if _is_headline(c.sentence, article)}
     if headline and len(headline) < len(clauses):
         # the headline retells the lead: it adds to the news event, never opens its own
-        clauses = [c for c in clauses if c not in headline] + headline
+        clauses = sorted(clauses, key=lambda c: id(c) in headline)
     for clause in clauses:
-        if clause in headline and news is not None:
+        if id(clause) in headline and news is not None:
             _absorb(news, clause, [p for p in clause.places if p.kind != "country"], [])
             continue
         date_mention = next((d for d in clause.dates
