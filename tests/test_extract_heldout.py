@@ -26,8 +26,8 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.936 after).
-FLOOR = 0.93
+#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.943 after).
+FLOOR = 0.94
 
 
 def test_heldout_score_holds(tmp_path):
@@ -174,3 +174,21 @@ def test_who_comments_on_or_runs_an_office_is_no_party(world, tmp_path, comment)
         "2021-10-08")
     assert events[0]["place"] == "Kunduz"
     assert events[0]["actors"] == ["Islamic State"]
+
+
+def test_who_is_only_described_as_linked_to_a_group_brings_no_party(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 20 soldiers at an army post near Menaka on Sunday, officials said.\n\n"
+        "Menaka lies in a zone where fighters linked to al-Qaida and the Islamic State group "
+        "have repeatedly ambushed troops.\n"), "2022-08-08")
+    assert events[0]["actors"] == []
+
+
+def test_the_coalition_told_again_by_its_head_noun(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "An air strike by the Saudi-led coalition killed 14 people in Saada on Friday, "
+        "medics said.\n\n"
+        "A coalition strike in Hajjah on Friday killed three children, aid workers said.\n"),
+        "2022-01-22")
+    assert [e["actors"] for e in events] == [["Saudi-led coalition"]] * 2
+    assert len({e["place"] for e in events}) == 2

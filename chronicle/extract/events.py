@@ -133,8 +133,9 @@ class Extractor:
                                       [s.text for s in article.sentences])
         country = _main_country(places)
         clauses: list[_Clause] = []
+        named: dict[str, ActorMention] = {}
         for sentence, found in zip(article.sentences, places, strict=True):
-            clauses.extend(self._clauses(sentence, found, article.published, country))
+            clauses.extend(self._clauses(sentence, found, article.published, country, named))
         return _assemble(clauses, article, country)
 
     def _places(self, text: str) -> list[PlaceMatch]:
@@ -145,17 +146,21 @@ class Extractor:
         return sorted(found, key=lambda p: p.start)
 
     def _clauses(self, sentence: Sentence, places: list[PlaceMatch],
-                 published: datetime.date | None, country: str | None) -> list[_Clause]:
+                 published: datetime.date | None, country: str | None,
+                 named: dict[str, ActorMention] | None = None) -> list[_Clause]:
         text = sentence.text
         if not _CUE.search(text) or _MULTI.search(text) or _is_running_toll(text):
             return []
         actors = self.actors.find(text, country)
+        if named is not None:
+            actors = _refer_back(text, actors, named)
         places = [p for p in places if not any(p.start < a.end and a.start < p.end
                                                 for a in actors)]
         places = [p for p in places if not (p.kind == "country" and any(
             a.start - p.end in (2, 3) and text[p.end:a.start].strip() in ("'s", "’s")
             for a in actors))]  # "Russia's Wagner group": whose, not where
-        actors = [a for a in actors if not _BYSTANDER_AFTER.match(text, a.end)]
+        actors = [a for a in actors if not _BYSTANDER_AFTER.match(text, a.end)
+                  and not _BYSTANDER_BEFORE.search(text, max(0, a.start - 60), a.start)]
         if _UNCLAIMED.search(text):
             actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
@@ -185,6 +190,11 @@ _BYSTANDER_AFTER = re.compile(
     r"-(?:run|controlled|held|appointed|aligned)\b"
     r"|(?:\s*,[^,]{0,80},)?\s+(?:(?:has|have|had|also|quickly|swiftly|strongly|later)\s+)*"
     r"(?:condemned|condemns|denounced|denounces|deplored|deplores|mourned|offered condolences)\b")
+
+# What comes before a name and makes it a description of someone else: "fighters linked to
+# al-Qaida and the Islamic State group", "a faction loyal to ..."
+_BYSTANDER_BEFORE = re.compile(
+    r"\b(?:linked|affiliated|tied|loyal|allied|close|aligned)\s+(?:to|with)\s+[^,.;:()]*$")
 
 # "the village of Tassia", "near Kerena village": a place the gazetteer lacks is still named
 _VILLAGE = re.compile(
@@ -233,6 +243,28 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
         found.append(PlaceMatch(name, name, start, end, kind, None, None, None, None, None,
                                 "text", None, relation))
     return found
+
+
+# "the coalition said...", after "the Saudi-led coalition": the head noun of a name told before
+_HEAD_REFERENCE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+(?P<head>coalition|militia|junta)\b")
+
+
+def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMention]
+                ) -> list[ActorMention]:
+    """Actors told again by the head noun of their name; `named` remembers them across the
+    article's sentences."""
+    found = list(actors)
+    for match in _HEAD_REFERENCE.finditer(text):
+        earlier = named.get(match.group("head"))
+        if earlier is not None and not any(match.start("head") < a.end and
+                                           a.start < match.end("head") for a in found):
+            found.append(replace(earlier, text=match.group("head"), start=match.start("head"),
+                                 end=match.end("head")))
+    for actor in actors:
+        words = actor.name.split()
+        if len(words) > 1 and words[-1].lower() in ("coalition", "militia", "junta"):
+            named[words[-1].lower()] = actor
+    return sorted(found, key=lambda a: a.start)
 
 
 def _recall_named_places(places: list[list[PlaceMatch]], texts: list[str]
