@@ -26,8 +26,8 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.943 after).
-FLOOR = 0.94
+#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.971 after).
+FLOOR = 0.96
 
 
 def test_heldout_score_holds(tmp_path):
@@ -192,3 +192,20 @@ def test_the_coalition_told_again_by_its_head_noun(world, tmp_path):
         "2022-01-22")
     assert [e["actors"] for e in events] == [["Saudi-led coalition"]] * 2
     assert len({e["place"] for e in events}) == 2
+
+
+def test_the_countrys_army_is_the_army_of_the_articles_country(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Seventy soldiers were killed in an attack on a camp near Diffa in Niger on Tuesday, "
+        "the deadliest attack on the country's army in years, officials said.\n"),
+        "2019-12-12")
+    assert events[0]["actors"] == ["Nigerien army"]
+
+
+def test_a_later_named_base_refines_a_lead_that_named_only_a_region(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Jihadists killed 40 soldiers in an attack on a base in the Lake Chad region on "
+        "Monday, officials said.\n\n"
+        '"We lost 40 of our soldiers," the president said after visiting the base at Bohoma, '
+        "in Lac province.\n"), "2020-03-24")
+    assert brief(events) == [("2020-03-23", "Bohoma", 40, True)]

@@ -36,7 +36,9 @@ _CUE = re.compile(
     r"|massacred?|abduct(?:ed|ion)|kidnapp(?:ed|ing)|incident|neutrali[sz](?:ed|ation)"
     r"|rockets?|mortars?|landmines?|suicide|storm(?:ed|ing)|torch(?:ed|ing)|set fire|burned"
     r"|looted|gunmen|attackers|assailants|overr[au]n|besieged|shot|shooting|gunfights?"
-    r"|firefights?|exchange of fire|car bomb)\b", re.I)
+    r"|firefights?|exchange of fire|car bomb"
+    r"|lost\s+(?:\d+|[a-z-]+)\s+(?:of\s+(?:our|its|their)\s+)?(?:soldiers|troops|men|officers))\b",
+    re.I)
 _MULTI = re.compile(
     r"\b(?:two|three|four|five|both|twin|several|multiple|a series of|a spate of)\s+"
     r"(?:separate\s+|coordinated\s+|simultaneous\s+|deadly\s+|different\s+)?(?:attacks|assaults|"
@@ -145,6 +147,19 @@ class Extractor:
                 found.append(place)
         return sorted(found, key=lambda p: p.start)
 
+    def _countrys_force(self, text: str, actors: list[ActorMention], country: str
+                        ) -> list[ActorMention]:
+        """ "the deadliest attack on the country's army": the army of the article's country."""
+        found = list(actors)
+        for match in _COUNTRYS_FORCE.finditer(text):
+            prefix = f"{country}'s "
+            named = self.actors.find(prefix + match.group("force"), None)
+            if named and named[0].start == 0 and named[0].end > len(prefix) and not any(
+                    match.start() < a.end and a.start < match.end() for a in found):
+                found.append(replace(named[0], text=match.group(), start=match.start(),
+                                     end=match.end()))
+        return sorted(found, key=lambda a: a.start)
+
     def _clauses(self, sentence: Sentence, places: list[PlaceMatch],
                  published: datetime.date | None, country: str | None,
                  named: dict[str, ActorMention] | None = None) -> list[_Clause]:
@@ -152,6 +167,8 @@ class Extractor:
         if not _CUE.search(text) or _MULTI.search(text) or _is_running_toll(text):
             return []
         actors = self.actors.find(text, country)
+        if country and _COUNTRYS_FORCE.search(text):
+            actors = self._countrys_force(text, actors, country)
         if named is not None:
             actors = _refer_back(text, actors, named)
         places = [p for p in places if not any(p.start < a.end and a.start < p.end
@@ -245,6 +262,8 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
     return found
 
 
+_COUNTRYS_FORCE = re.compile(
+    r"\b[Tt]he country(?:'s|’s)\s+(?P<force>army|military|armed forces|soldiers|troops)\b")
 # "the coalition said...", after "the Saudi-led coalition": the head noun of a name told before
 _HEAD_REFERENCE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+(?P<head>coalition|militia|junta)\b")
 
@@ -383,6 +402,10 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
                 return current  # "wounded in the blast at the Afgoye intersection"
             if current is not None and all(_rank(p) < 3 for p in specific or others):
                 return current  # "the Sahel", "Mopti region": too wide to be another scene
+            if current is not None and current is news and current.place is not None and (
+                    _rank(current.place) < 3 and current.date is not None) and _same_toll(
+                    current, clause):
+                return current  # "a base in the Lake Chad region" ... "the base at Bohoma"
             return None
         if current is not None and current.last_paragraph == clause.sentence.paragraph:
             return current
@@ -407,6 +430,13 @@ def _choose(events: list[DraftEvent], news: DraftEvent | None, current: DraftEve
         if same:
             return same[0]
     return None
+
+
+def _same_toll(event: DraftEvent, clause: _Clause) -> bool:
+    """The clause tells no figure, or only ones the event already has: the same dead told
+    again, not another attack ("while a blast killed three in Maiduguri")."""
+    told = {c.value for counts in event.counts.values() for c in counts}
+    return all(c.value in told for c in clause.counts)
 
 
 def _follows(first: FuzzyDate | None, then: FuzzyDate) -> bool:
