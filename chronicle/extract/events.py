@@ -188,7 +188,7 @@ class Extractor:
         clauses = []
         for start, end in itertools.pairwise(bounds):
             part = text[start:end]
-            if not _CUE.search(part):
+            if not _happened(part):
                 continue
             clauses.append(_Clause(
                 sentence, part, start,
@@ -308,6 +308,19 @@ def _recall_named_places(places: list[list[PlaceMatch]], texts: list[str]
                                              end=match.end(), relation=relation))
         recalled.append(sorted(found + extra, key=lambda p: p.start) if extra else found)
     return recalled
+
+
+# "officials said they expected more strikes": a cue that tells what may come, not what came
+_ANTICIPATED = re.compile(
+    r"\b(?:expect(?:ed|s|ing)?|fear(?:ed|s|ing)?|warn(?:ed|s|ing)?\s+of|threat(?:s|ened|ens)?"
+    r"(?:\s+of)?|risk\s+of|plan(?:s|ned|ning)?)\s+(?:more\s+|further\s+|new\s+|an?\s+|"
+    r"fresh\s+)?$", re.I)
+
+
+def _happened(part: str) -> bool:
+    """The clause has an attack or casualty cue that is not only expected or feared."""
+    return any(not _ANTICIPATED.search(part, max(0, m.start() - 30), m.start())
+               for m in _CUE.finditer(part))
 
 
 def _is_running_toll(text: str) -> bool:
