@@ -10,8 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from chronicle.build import build
 from conftest import REPO, copy_chronology
+
+from chronicle.build import build
 
 
 def git_blob_id(data: bytes) -> str:
