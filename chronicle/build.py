@@ -230,13 +230,13 @@ def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> N
 # -- the command ---------------------------------------------------------------------------
 
 def build_command(root: Path, out: Path | None, drafts: bool | None, strict: bool,
-                  watch: bool, quiet: bool) -> int:
+                  search: bool, watch: bool, quiet: bool) -> int:
     """`chronicle build`: build once and print a Hugo-like summary, or keep rebuilding."""
     if watch:
         from chronicle.watch import watch_and_rebuild
 
         return watch_and_rebuild(root, out, drafts) or 0
-    report = build(root, out, drafts=drafts, strict=strict)
+    report = build(root, out, drafts=drafts, strict=strict, search=search)
     for diagnostic in report.warnings:
         print(diagnostic.format(), file=sys.stderr)
     if not quiet:

@@ -53,6 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=None,
                        help="include draft events (default: chronicle.yaml `drafts`, true)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--search", action=argparse.BooleanOptionalAction, default=True,
+                       help="write the Pagefind search index (default: yes)")
     build.add_argument("--watch", action="store_true", help="rebuild on every save, no server")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
 

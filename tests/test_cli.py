@@ -95,7 +95,17 @@ def test_build_from_the_command_line(tmp_path):
     result = chronicle("build", cwd=root)
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "index.html").is_file()
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file(), "search is on by default"
     assert "Traceback" not in result.stderr
+
+
+def test_build_without_search_writes_no_index(tmp_path):
+    """`--no-search` is the quick build for a draft: the pages, but no Pagefind bundle."""
+    root = copy_chronology(REPO, tmp_path / "chronology")
+    result = chronicle("build", "--no-search", "--out", str(tmp_path / "out"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert not (tmp_path / "out" / "pagefind").exists()
 
 
 def readme_blocks(language: str) -> list[str]:
