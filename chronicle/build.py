@@ -21,8 +21,8 @@ from pathlib import Path
 
 from chronicle import write
 from chronicle.diagnostics import ContentError, Diagnostic, error
-from chronicle.link import link
-from chronicle.model import Chronology
+from chronicle.link import Linked, link
+from chronicle.model import Chronology, Event
 from chronicle.pages import Fingerprints, Page, plan, static_pages
 from chronicle.render import render_page
 from chronicle.render.templates import (
@@ -31,6 +31,7 @@ from chronicle.render.templates import (
     template_dirs,
     theme_dir,
 )
+from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
 from chronicle.search import carry_over_index, index_site
 
@@ -62,49 +63,182 @@ def build(root: Path, out: Path | None = None, *, drafts: bool | None = None,
     so a missed or extra path can never leave a stale page. `search=False` leaves the
     Pagefind index to the caller (serve runs it in the background after the swap).
     """
-    started = time.perf_counter()
-    root = Path(root)
-    chronology, diagnostics = _load(root, drafts)
-    if any(d.is_error for d in diagnostics) or (strict and diagnostics):
-        raise ContentError(diagnostics)
-    config = chronology.config
-    out = Path(out) if out is not None else root / config.output_dir
-    linked = link(chronology)
-    theme = theme_dir(root, config.theme)
-    folders = template_dirs(root, theme)
-    env = make_environment(folders)
-    pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
-        root / "static")
-    _check_urls(pages)
-    keys = _page_keys(pages, Fingerprints(linked), template_digests(env, folders),
-                      repr(config))
+    return Builder(remember=False)(root, out, drafts=drafts, strict=strict, changed=changed,
+                                   search=search)
 
-    previous = write.read_manifest(root, out)
-    stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
-    removed = set(previous) - set(keys)
-    rendered: set[str] = set()
-    if stale or removed or not out.is_dir():
-        small = len(stale) + len(removed) <= max(IN_PLACE_MIN, IN_PLACE_MAX_SHARE * len(pages))
-        if previous and small:
-            outputs = {p.url: render_page(env, p, config) for p in stale}
-            write.write_in_place(out, outputs, removed)
-            rendered = set(outputs)
+
+@dataclass
+class _LastBuild:
+    """What a long-lived Builder keeps of its last good build for the next save."""
+
+    where: tuple[Path, Path | None, bool | None]  # root, out as asked, drafts
+    out: Path
+    chronology: Chronology
+    diagnostics: list[Diagnostic]
+    linked: Linked
+    env: object
+    pages: dict[str, Page]
+    keys: dict[str, str]
+    fingerprint: Fingerprints
+    templates: dict[str, str]
+    shared: bytes
+    counts: dict[str, int]
+    readers: dict[str, list[str]] = field(default_factory=dict)  # event dep -> page URLs
+
+
+class Builder:
+    """`build` as an object that can remember: `chronicle build` makes one per run, while
+    watch and serve keep one alive, so that a save which edits the text of existing events
+    (the common curation step) re-renders just the pages that show them, without loading,
+    linking or planning the whole chronology again. Any other change takes the full path,
+    which is still keyed by content; both give the same bytes as a cold build."""
+
+    def __init__(self, *, remember: bool = True) -> None:
+        self._remember = remember
+        self._last: _LastBuild | None = None
+
+    def __call__(self, root: Path, out: Path | None = None, *, drafts: bool | None = None,
+                 strict: bool = False, changed: Iterable[Path] | None = None,
+                 search: bool = True) -> BuildReport:
+        started = time.perf_counter()
+        root = Path(root)
+        where = (root, Path(out) if out is not None else None, drafts)
+        last = self._last if self._last is not None and self._last.where == where else None
+        self._last = None  # kept again only when this build succeeds
+        chronology, diagnostics = _load(root, drafts)
+        if any(d.is_error for d in diagnostics) or (strict and diagnostics):
+            raise ContentError(diagnostics)
+        if last is not None and changed is not None:
+            report = self._update_events(last, chronology, diagnostics, search, started)
+            if report is not None:
+                self._last = last
+                return report
+        return self._full(root, where, chronology, diagnostics, search, started)
+
+    def _full(self, root: Path, where, chronology: Chronology, diagnostics: list[Diagnostic],
+              search: bool, started: float) -> BuildReport:
+        config = chronology.config
+        out = where[1] if where[1] is not None else root / config.output_dir
+        linked = link(chronology)
+        theme = theme_dir(root, config.theme)
+        folders = template_dirs(root, theme)
+        env = make_environment(folders)
+        pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
+            root / "static")
+        _check_urls(pages)
+        fingerprint = Fingerprints(linked)
+        templates = template_digests(env, folders)
+        shared = _shared_digest(repr(config))
+        keys = {page.url: _page_key(page, fingerprint, templates, shared) for page in pages}
+
+        previous = write.read_manifest(root, out)
+        stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
+        removed = set(previous) - set(keys)
+        rendered: set[str] = set()
+        if stale or removed or not out.is_dir():
+            small = len(stale) + len(removed) <= max(IN_PLACE_MIN,
+                                                     IN_PLACE_MAX_SHARE * len(pages))
+            if previous and small:
+                outputs = {p.url: render_page(env, p, config) for p in stale}
+                write.write_in_place(out, outputs, removed)
+                rendered = set(outputs)
+                if search:
+                    index_site(out)
+            else:
+                rendered = _build_staged(pages, stale, out, env, config, search)
+            write.write_manifest(root, out, keys)
+        elif search and not (out / SEARCH_BUNDLE).is_dir():
+            index_site(out)
+        counts = dict(sorted(Counter(p.kind for p in pages).items()))
+        if self._remember:
+            self._last = _LastBuild(where, out, chronology, diagnostics, linked, env,
+                                    {p.url: p for p in pages}, keys, fingerprint, templates,
+                                    shared, counts)
+        return BuildReport(out, counts, len(chronology.events),
+                           [d for d in diagnostics if not d.is_error],
+                           time.perf_counter() - started, rendered, removed)
+
+    def _update_events(self, last: _LastBuild, chronology: Chronology,
+                       diagnostics: list[Diagnostic], search: bool,
+                       started: float) -> BuildReport | None:
+        """The quick path: the same entries, and edited events still in the same places on
+        the timeline with the same actors, places, type and figures. Then every page that
+        exists stays, every relation holds, and only pages reading an edited event change.
+        Returns None when the change is anything more."""
+        edited = _edited_events(last.chronology, chronology)
+        if edited is None:
+            return None
+        linked = last.linked
+        linked.chronology = chronology
+        linked.events = chronology.events  # same order: pages read events through `linked`
+        deps = [f"event:{event.id}" for event in edited]
+        last.fingerprint.forget([*deps, "events"])
+        if not last.readers:
+            last.readers = _event_readers(last.pages.values())
+        touched = sorted({url for dep in deps for url in last.readers.get(dep, ())})
+        stale = []
+        for url in touched:
+            page = last.pages[url]
+            key = _page_key(page, last.fingerprint, last.templates, last.shared)
+            if key != last.keys[url]:
+                last.keys[url] = key
+                stale.append(page)
+        # the edited events' own pages first: they are what the person is looking at
+        own = {entity_url("events", event.id) for event in edited}
+        stale.sort(key=lambda page: (page.url not in own, page.kind == "data", page.url))
+        config = chronology.config
+        first = [page for page in stale if page.url in own]
+        write.write_in_place(last.out, {p.url: render_page(last.env, p, config) for p in first},
+                             ())
+        rest = {p.url: render_page(last.env, p, config) for p in stale[len(first):]}
+        write.write_in_place(last.out, rest, ())
+        if stale:
+            write.write_manifest(last.where[0], last.out, last.keys)
             if search:
-                index_site(out)
-        else:
-            rendered = _build_staged(pages, stale, out, env, config, search)
-        write.write_manifest(root, out, keys)
-    elif search and not (out / SEARCH_BUNDLE).is_dir():
-        index_site(out)
-    return BuildReport(
-        out=out,
-        pages=dict(sorted(Counter(p.kind for p in pages).items())),
-        events=len(chronology.events),
-        warnings=[d for d in diagnostics if not d.is_error],
-        seconds=time.perf_counter() - started,
-        rendered=rendered,
-        removed=removed,
-    )
+                index_site(last.out)
+        last.chronology, last.diagnostics = chronology, diagnostics
+        return BuildReport(last.out, last.counts, len(chronology.events),
+                           [d for d in diagnostics if not d.is_error],
+                           time.perf_counter() - started, {p.url for p in stale}, set())
+
+
+def _edited_events(before: Chronology, after: Chronology) -> list[Event] | None:
+    """The events whose edit leaves the site's structure as it was, or None when the change
+    reaches further (an entry added or removed, an actor, place or setting changed, or an
+    event moved in time, retyped, or given other actors, places or figures)."""
+    if (after.config != before.config or after.actors != before.actors
+            or after.places != before.places or len(after.events) != len(before.events)):
+        return None
+    edited = []
+    for old, new in zip(before.events, after.events, strict=True):
+        if old is new or old == new:
+            continue
+        if _place_in_structure(old) != _place_in_structure(new):
+            return None
+        edited.append(new)
+    return edited
+
+
+def _place_in_structure(event: Event) -> tuple:
+    """What links, plans and the literal parts of page keys read of an event; the rest (title,
+    summary, sources, tags...) reaches only pages that name the event in their deps."""
+    return (event.id, event.date, event.end_date, event.type, event.status, event.primary,
+            event.actors, event.places, event.casualties)
+
+
+def _event_readers(pages: Iterable[Page]) -> dict[str, list[str]]:
+    """Which pages read each event (directly, or through every event at once)."""
+    readers: dict[str, list[str]] = {}
+    everything: list[str] = []
+    for page in pages:
+        for dep in page.deps:
+            if dep.startswith("event:"):
+                readers.setdefault(dep, []).append(page.url)
+            elif dep == "events":
+                everything.append(page.url)
+    for urls in readers.values():
+        urls.extend(everything)
+    return readers
 
 
 def _load(root: Path, drafts: bool | None) -> tuple[Chronology, list[Diagnostic]]:
@@ -141,24 +275,24 @@ def _safe_url(url: str) -> bool:
                url.split("/"))
 
 
-def _page_keys(pages: list[Page], fingerprint: Fingerprints, templates: dict[str, str],
-               config: str) -> dict[str, str]:
-    """Each page's cache key: a hash of its URL, its template (with every template that one
+def _shared_digest(config: str) -> bytes:
+    return hashlib.blake2b(config.encode(), digest_size=16).digest()
+
+
+def _page_key(page: Page, fingerprint: Fingerprints, templates: dict[str, str],
+              shared: bytes) -> str:
+    """A page's cache key: a hash of its URL, its template (with every template that one
     uses), the configuration and every input it reads. Equal keys mean equal bytes, so a
     matching page is not rendered again."""
-    shared = hashlib.blake2b(config.encode(), digest_size=16).digest()
-    keys = {}
-    for page in pages:
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(page.url.encode() + b"\0" + (page.template or "").encode() + b"\0")
-        digest.update(shared)
-        if page.template is not None:
-            # a template that is missing gets a key of its own; rendering reports it
-            digest.update(templates.get(page.template, "missing").encode())
-        for dep in page.deps:
-            digest.update(fingerprint(dep))
-        keys[page.url] = digest.hexdigest()
-    return keys
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(page.url.encode() + b"\0" + (page.template or "").encode() + b"\0")
+    digest.update(shared)
+    if page.template is not None:
+        # a template that is missing gets a key of its own; rendering reports it
+        digest.update(templates.get(page.template, "missing").encode())
+    for dep in page.deps:
+        digest.update(fingerprint(dep))
+    return digest.hexdigest()
 
 
 def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,

@@ -88,6 +88,9 @@ class Linked:
         return self.events[index + 1] if index + 1 < len(self.events) else None
 
     def related(self, index: int, limit: int = RELATED_LIMIT) -> list[Event]:
+        return [self.events[other] for other in self.related_indices(index, limit)]
+
+    def related_indices(self, index: int, limit: int = RELATED_LIMIT) -> list[int]:
         """Events sharing a place or an actor, closest in time first.
 
         Only the few neighbours on each side in each shared list are candidates, so an
@@ -102,7 +105,7 @@ class Linked:
                 shared[other] = shared.get(other, 0) + 1
         shared.pop(index, None)
         ranked = sorted((-count, abs(other - index), other) for other, count in shared.items())
-        return [self.events[other] for _, _, other in ranked[:limit]]
+        return [other for _, _, other in ranked[:limit]]
 
 
 def link(chronology: Chronology) -> Linked:

@@ -79,6 +79,11 @@ class Fingerprints:
         self._linked = linked
         self._cache: dict[str, bytes] = {}
 
+    def forget(self, deps: Iterable[str]) -> None:
+        """Drop what an edit made stale (the edited entries, and aggregates over them)."""
+        for dep in deps:
+            self._cache.pop(dep, None)
+
     def __call__(self, dep: str) -> bytes:
         found = self._cache.get(dep)
         if found is None:
@@ -233,21 +238,23 @@ def _year_context(linked, year, chosen, pager, neighbours) -> dict:
 def _event_pages(linked: Linked) -> list[Page]:
     pages = []
     for index, event in enumerate(linked.events):
-        related = linked.related(index)
+        related = linked.related_indices(index)
         previous, following = linked.previous(index), linked.next(index)
         deps = (
             f"event:{event.id}",
             *(f"actor:{ref.actor}" for ref in event.actors),
             *(f"place:{p}" for p in event.places),
             *_event_deps(e for e in (previous, following) if e is not None),
-            *_event_deps(related),
+            *_event_deps(linked.events[i] for i in related),
         )
-        context = partial(_event_context, linked, event, previous, following, related)
+        # indices, not events: a watch-mode update swaps an edited event into `linked`
+        context = partial(_event_context, linked, index, related)
         pages.append(Page(entity_url("events", event.id), "event", "event.html", context, deps))
     return pages
 
 
-def _event_context(linked, event, previous, following, related) -> dict:
+def _event_context(linked: Linked, index: int, related: list[int]) -> dict:
+    event = linked.events[index]
     return {
         "title": event.title,
         "event": event,
@@ -256,9 +263,9 @@ def _event_context(linked, event, previous, following, related) -> dict:
         "places": [linked.places[p] for p in event.places if p in linked.places],
         "side_names": {s.actor: linked.actors[s.actor].name for s in event.casualties.by_side
                        if s.actor in linked.actors},
-        "previous": previous,
-        "next": following,
-        "related": related,
+        "previous": linked.previous(index),
+        "next": linked.next(index),
+        "related": [linked.events[i] for i in related],
     }
 
 
@@ -377,13 +384,14 @@ def _place_pages(linked: Linked) -> list[Page]:
 
 def _feeds_and_exports(linked: Linked) -> list[Page]:
     everything = ("events", "actors", "places")
-    latest = list(reversed(linked.events[-FEED_EVENTS:]))
+    newest = range(len(linked.events) - 1, max(-1, len(linked.events) - 1 - FEED_EVENTS), -1)
 
     def feed() -> dict:
+        latest = [linked.events[i] for i in newest]
         return {"title": linked.config.title, "entries": latest, "updated": _updated(latest)}
 
     return [
-        Page("feed.xml", "feed", "feed.xml", feed, _event_deps(latest)),
+        Page("feed.xml", "feed", "feed.xml", feed, _event_deps(linked.events[i] for i in newest)),
         Page("data/events.json", "data", None, partial(exports.events_json, linked), everything),
         Page("data/events.csv", "data", None, partial(exports.events_csv, linked), everything),
         Page("data/events.geojson", "data", None, partial(exports.events_geojson, linked),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chronicle.build import build
+from chronicle.build import Builder, build
 from chronicle.watch import Rebuilder, Watcher
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,9 +48,11 @@ def full_build(root: Path, scratch: Path) -> dict[str, bytes]:
     return tree(copy / "site")
 
 
-@pytest.fixture
-def watched(tmp_path):
-    """The sample chronology (with its own copy of the theme), built, and watched."""
+@pytest.fixture(params=["remembering", "stateless"])
+def watched(request, tmp_path):
+    """The sample chronology (with its own copy of the theme), built, and watched: by the
+    Builder that watch and serve use (it remembers the last build and takes a quick path for
+    text edits), and by the plain `build` function, which reloads everything each time."""
     if not (REPO / "content/events").is_dir():
         pytest.fail("the sample chronology (content/) is missing from the repository")
     root = tmp_path / "chrono"
@@ -62,7 +64,8 @@ def watched(tmp_path):
     build(root, root / "site", search=False)
     outcomes = []
     # the search index is Pagefind's output, tested with the build; pages are what count here
-    rebuilder = Rebuilder(root, root / "site", build=build, on_rebuilt=outcomes.append,
+    builder = Builder() if request.param == "remembering" else build
+    rebuilder = Rebuilder(root, root / "site", build=builder, on_rebuilt=outcomes.append,
                           log=lambda text: None, build_options={"search": False})
     with Watcher(rebuilder) as watcher:
         yield root, watcher, outcomes
@@ -201,3 +204,28 @@ def test_random_edits_match_a_full_build(watched):
         rendered, changed = save_and_rebuild(
             root, watcher, outcomes, lambda e=event, c=changes: rewrite_entry(e, **c))
         assert changed <= rendered, f"stale after {changes}: {sorted(changed - rendered)}"
+
+
+def test_a_run_of_text_edits_matches_a_full_build_after_each(watched):
+    """Many saves in a row that change only what events say (the quick path of a remembering
+    Builder), mixed with ones that move an event: every state equals a full build."""
+    root, watcher, outcomes = watched
+    rng = random.Random(7)
+    events = sorted((root / "content/events").glob("*.yaml"))
+    for round_ in range(8):
+        event = rng.choice(events)
+        changes = rng.choice([
+            {"title": f"Retitled {round_} <b>not bold</b>"},
+            {"summary": f"Summary {round_}: *new* text."},
+            {"tags": [f"tag-{round_}"]},
+            {"date": f"20{rng.randint(12, 23)}-0{rng.randint(1, 9)}-2{rng.randint(0, 8)}",
+             "end_date": None, "display_date": None},
+        ])
+        rendered, _ = save_and_rebuild(
+            root, watcher, outcomes, lambda e=event, c=changes: rewrite_entry(e, **c))
+        if "date" not in changes:
+            allowed = readers(root, [event.stem]) | {
+                f"events/{stem}/index.html" for stem in entries(root, "events")} | {
+                f"actors/{a}/index.html" for a in entries(root, "actors")} | {
+                f"places/{p}/index.html" for p in entries(root, "places")}
+            assert rendered <= allowed, sorted(rendered - allowed)

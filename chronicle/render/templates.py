@@ -98,16 +98,18 @@ def _url(context, kind: str, entity_id: str | int, page: int = 1) -> str:
 @jinja2.pass_context
 def _event_row(context, event) -> Markup:
     """An event's list item, rendered once per folder depth and reused on every page that
-    lists it (year, actor, place and related lists): rows are most of a build's HTML."""
+    lists it (year, actor, place and related lists): rows are most of a build's HTML.
+    A row is reused only for the very event object it was made from: a long-lived build
+    swaps an edited event in as a new object."""
     depth = context["page_url"].count("/")
     env = context.environment
     cache = env.globals["_row_cache"]
-    row = cache.get((event.id, depth))
-    if row is None:
+    made_from, row = cache.get((event.id, depth), (None, None))
+    if made_from is not event:
         template = env.get_template(ROW_TEMPLATE)
         row = Markup(template.render(e=event, site=context["site"],
                                      page_url="x/" * depth + "index.html"))
-        cache[(event.id, depth)] = row
+        cache[(event.id, depth)] = (event, row)
     return row
 
 

@@ -66,9 +66,10 @@ def read_watch_config(root: Path) -> Config:
 
 
 def default_build() -> BuildFunction:
-    from chronicle.build import build
+    """A Builder that remembers its last build, so a save re-renders only what it touched."""
+    from chronicle.build import Builder
 
-    return build
+    return Builder()
 
 
 def default_ingest(root: Path, articles: list[Path]) -> None:
