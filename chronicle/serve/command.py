@@ -16,6 +16,7 @@ from chronicle.serve.dispatch import ReloadDispatch
 from chronicle.serve.http import SiteServer, bind_server, is_loopback
 from chronicle.serve.indexing import BackgroundIndexer
 from chronicle.watch import Watcher
+from chronicle.watch.debounce import SETTLE_SECONDS
 from chronicle.watch.rebuild import BuildFunction, Rebuilder, RebuildOutcome
 
 
@@ -25,7 +26,7 @@ class DevServer:
     def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  drafts: bool | None = None, poll: bool = False, ingest: bool = False,
                  out: Path | None = None, build: BuildFunction | None = None,
-                 quiet: float = 0.1, log: Callable[[str], None] | None = None,
+                 quiet: float = SETTLE_SECONDS, log: Callable[[str], None] | None = None,
                  search: bool = True) -> None:
         self.root = Path(root).resolve()
         self.channel = ReloadChannel()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chronicle.watch.classify import ChangeKind, RebuildPlan, Scope, classify, plan_rebuild
-from chronicle.watch.debounce import Debouncer
+from chronicle.watch.debounce import SETTLE_SECONDS, Debouncer
 from chronicle.watch.observer import start_observer
 from chronicle.watch.rebuild import BuildFunction, Rebuilder, RebuildOutcome
 
@@ -27,7 +27,7 @@ class Watcher:
     """Observer + debouncer + rebuilder, started and stopped together."""
 
     def __init__(self, rebuilder: Rebuilder, *, poll: bool = False, ingest: bool = False,
-                 quiet: float = 0.1) -> None:
+                 quiet: float = SETTLE_SECONDS) -> None:
         self.rebuilder = rebuilder
         self._poll = poll
         self._ingest = ingest

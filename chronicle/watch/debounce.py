@@ -17,11 +17,16 @@ from pathlib import Path
 
 Action = Callable[[frozenset[Path]], object]
 
+#: How long paths must be quiet before one rebuild takes them. An editor's save (temp file,
+#: rename, backup removed) is a few events within a millisecond or two; 50 ms gathers them
+#: and a typing-speed burst of saves, and still leaves most of a 100 ms save-to-page budget.
+SETTLE_SECONDS = 0.05
+
 
 class Debouncer:
     """Collects paths; calls `action(paths)` once they have been quiet for `quiet` seconds."""
 
-    def __init__(self, action: Action, *, quiet: float = 0.1,
+    def __init__(self, action: Action, *, quiet: float = SETTLE_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._action = action
         self._quiet = quiet
