@@ -6,10 +6,16 @@ The data comes from benchmarks/generate.py and is kept under --cache (benchmarks
 default), so repeated runs at one N time the builds, not the generator. Each run deletes the
 previous output and Chronicle's .chronicle-cache (and Hugo's resources), so every build is
 cold. Runs alternate Chronicle, Hugo, Chronicle, ... so a noisy neighbour or a warming page
-cache hits both alike. Memory is the peak resident set of the whole process tree (Chronicle
-renders in worker processes; summing them is what the machine must hold), sampled every
-20 ms, next to the largest single process as getrusage reports it. Installs nothing: without
-Hugo it says so and times Chronicle alone.
+cache hits both alike. Each round also times Chronicle without its search index (Hugo
+writes none) and a no-change rebuild right after the cold one (issue 3 wants it at most a
+tenth of a cold build).
+
+Memory is the peak of the whole process tree's proportional set size (PSS: each page shared
+between processes counted once, split among them), sampled every 20 ms. Chronicle renders in
+forked workers that share the parent's memory copy-on-write; summing their resident sets
+would count those pages once per worker, which no machine pays. The largest single process
+as getrusage reports it is printed too. Installs nothing: without Hugo it says so and times
+Chronicle alone.
 """
 
 from __future__ import annotations
@@ -78,17 +84,29 @@ def process_tree(root_pid: int) -> list[int]:
 
 
 def tree_rss(root_pid: int, skip: int) -> int:
-    """Resident bytes of a process and all its descendants (except `skip`), from /proc."""
+    """Memory of a process and all its descendants (except `skip`), from /proc: their
+    proportional set sizes where the kernel gives them, else their resident sets."""
     total = 0
     for pid in process_tree(root_pid):
         if pid == skip:
             continue
         try:
-            with open(f"/proc/{pid}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_SIZE
+            total += _pss(pid)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_SIZE
 
 
 def measure(command: list[str], cwd: Path) -> Run:
@@ -108,12 +126,14 @@ def measure(command: list[str], cwd: Path) -> Run:
     return Run(float(seconds), max(peak / 2**20, largest_mb), largest_mb)
 
 
-def build_chronicle(root: Path) -> Run:
-    out = root.parent / "chronicle-site"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
+def build_chronicle(root: Path, *, search: bool = True, cold: bool = True) -> Run:
+    out = root.parent / ("chronicle-site" if search else "chronicle-site-no-search")
+    if cold:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
     return measure([sys.executable, "-m", "chronicle", "build", "--root", str(root),
-                    "--out", str(out), "--quiet"], cwd=REPO)
+                    "--out", str(out), "--quiet", "--search" if search else "--no-search"],
+                   cwd=REPO)
 
 
 def build_hugo(root: Path, hugo: Path) -> Run:
@@ -161,20 +181,29 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{options.runs} cold build(s) each, interleaved, on {os.cpu_count()} core(s)\n")
 
     chronicle_runs: list[Run] = []
+    unchanged_runs: list[Run] = []
+    bare_runs: list[Run] = []
     hugo_runs: list[Run] = []
     for _ in range(options.runs):
         chronicle_runs.append(build_chronicle(chronicle_root))
+        unchanged_runs.append(build_chronicle(chronicle_root, cold=False))
         if hugo is not None:
             hugo_runs.append(build_hugo(hugo_root, hugo))
+        bare_runs.append(build_chronicle(chronicle_root, search=False))
 
     print(f"pages: chronicle {count_pages(chronicle_root.parent / 'chronicle-site')}"
           + (f", hugo {count_pages(hugo_root / 'public')}" if hugo else ""))
     chronicle_time, chronicle_memory = summarise("chronicle", chronicle_runs)
+    bare_time, bare_memory = summarise("no search", bare_runs)
+    unchanged_time, _ = summarise("no change", unchanged_runs)
+    print(f"no-change/cold time ratio: {unchanged_time / chronicle_time:.2f}")
     if hugo is None:
         print("chronicle/hugo time ratio: n/a (hugo missing)")
         print("chronicle/hugo memory ratio: n/a (hugo missing)")
         return 0
     hugo_time, hugo_memory = summarise("hugo", hugo_runs)
+    print(f"without search: chronicle/hugo time ratio: {bare_time / hugo_time:.2f}, "
+          f"memory ratio: {bare_memory / hugo_memory:.2f}")
     print(f"chronicle/hugo time ratio: {chronicle_time / hugo_time:.2f}")
     print(f"chronicle/hugo memory ratio: {chronicle_memory / hugo_memory:.2f}")
     return 0
