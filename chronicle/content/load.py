@@ -2,29 +2,33 @@
 
 One entity per file; the file stem, slugified, is the entity's id and URL slug, so two files
 that slugify alike would write one page: that is reported here, where both files are known.
+
+What one file reads as depends on its path and bytes alone, so each file's result can come
+from this process's memory, the parse cache on disk or forked workers, and the chronology
+is put together from those results in one fixed order whichever way they came.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
+from chronicle.content.cache import FileRead, ParseCache, Signature, signature
 from chronicle.content.config import read_config
 from chronicle.content.entries import read_actor, read_event, read_place
+from chronicle.content.parallel import read_many
 from chronicle.content.slug import slugify
-from chronicle.content.yamlfile import Document, read_document
+from chronicle.content.yamlfile import read_document
 from chronicle.diagnostics import Diagnostic, did_you_mean, error, warning
-from chronicle.model import Actor, Chronology, Event, Mark, Place
+from chronicle.model import Actor, Chronology, Config, Event, Mark, Place
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 KINDS = ("events", "actors", "places")
-
-Entry = TypeVar("Entry", Event, Actor, Place)
-Reader = Callable[[Document, str, list[Diagnostic]], "Entry | None"]
+READERS = {"events": read_event, "actors": read_actor, "places": read_place}
 
 
 @contextmanager
@@ -40,24 +44,83 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
+def read_entry(root: str, kind: str, path: str, entry_id: str) -> FileRead:
+    """One entry file (`path` relative to `root`, as diagnostics show it): the entry, or
+    None when the file cannot be used, and every problem found in it."""
+    document, problems = read_document(os.path.join(root, path), path)
+    diagnostics = list(problems)
+    if document is None:
+        return None, tuple(diagnostics)
+    entry = READERS[kind](document, entry_id, diagnostics)
+    return entry, tuple(diagnostics)
+
+
+def load_content(root: Path, cache: bool = True) -> tuple[Chronology, list[Diagnostic]]:
     """Read chronicle.yaml and every entry file under the content folder. Events come
-    sorted by (date, id); actors and places by id."""
-    with collector_paused():
-        return _load_content(root)
+    sorted by (date, id); actors and places by id. With `cache`, unchanged files are
+    taken from <root>/.chronicle-cache/ and the cache is brought up to date."""
+    return ContentReader(root, cache).read()
 
 
-def _load_content(root: Path) -> tuple[Chronology, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
-    config = read_config(root, diagnostics)
-    content = root / config.content_dir
-    events = _read_kind(root, content / "events", read_event, diagnostics, None)
-    actors = _read_kind(root, content / "actors", read_actor, diagnostics, _stand_in(Actor))
-    places = _read_kind(root, content / "places", read_place, diagnostics, _stand_in(Place))
-    _stray_files(root, content, diagnostics)
-    events.sort(key=lambda event: (event.date.sort_key, event.id))
-    chronology = Chronology(str(root), config, tuple(events), tuple(actors), tuple(places))
-    return chronology, diagnostics
+class ContentReader:
+    """Reads one chronology folder again and again, parsing only files that changed: by
+    size and mtime, or because the caller names them (an editor can save twice within one
+    mtime tick). The results of the last read stay in memory for the next."""
+
+    def __init__(self, root: Path, cache: bool = True):
+        self.root = Path(root)
+        self._known: dict[str, tuple[Signature, FileRead]] = {}
+        self._cache = ParseCache(self.root) if cache else None
+
+    def read(self, changed: Collection[str] | None = None) -> tuple[Chronology, list[Diagnostic]]:
+        """The chronology as the folder holds it now. With `changed` (paths relative to the
+        root, '/'-separated), files read before and not named are trusted unchanged without
+        even a stat, which keeps an update on a big chronology to the files it touched."""
+        with collector_paused():
+            diagnostics: list[Diagnostic] = []
+            config = read_config(self.root, diagnostics)
+            content = self.root / config.content_dir
+            listing = _list_entries(self.root, content)
+            files = [item for item in listing if isinstance(item, tuple)]
+            reads = self._read_files(files, changed)
+            chronology = _assemble(self.root, config, listing, reads, diagnostics)
+            _stray_files(self.root, content, diagnostics)
+            return chronology, diagnostics
+
+    def _read_files(self, files: list[tuple[str, str, str]],
+                    changed: Collection[str] | None) -> dict[str, FileRead]:
+        started = time.time_ns()
+        root = str(self.root)
+        known = self._known
+        result: dict[str, FileRead] = {}
+        todo: list[tuple[str, str, str]] = []
+        signatures: dict[str, Signature] = {}
+        for file in files:
+            path = file[1]
+            if changed is not None and path not in changed and path in known:
+                result[path] = known[path][1]
+                continue
+            stamp = signature(os.path.join(root, path))
+            signatures[path] = stamp
+            if path not in (changed or ()):
+                seen = known.get(path)
+                if seen is not None and seen[0] == stamp:
+                    result[path] = seen[1]
+                    continue
+                cached = self._cache.get(path, stamp) if self._cache else None
+                if cached is not None:
+                    result[path] = cached
+                    known[path] = (stamp, cached)
+                    continue
+            todo.append(file)
+        for file, read in zip(todo, read_many(root, todo), strict=True):
+            result[file[1]] = read
+            known[file[1]] = (signatures[file[1]], read)
+        for path in known.keys() - result.keys():
+            del known[path]
+        if self._cache is not None and changed is None:
+            self._cache.save(known, settled_before=started)
+        return result
 
 
 def entry_names(folder: Path) -> list[str]:
@@ -71,6 +134,51 @@ def entry_names(folder: Path) -> list[str]:
 
 def entry_files(folder: Path) -> list[Path]:
     return [folder / name for name in entry_names(folder)]
+
+
+def _list_entries(root: Path, content: Path) -> list[tuple[str, str, str] | Diagnostic]:
+    """Every entry file of every kind in load order, as (kind, path, id); a file that can
+    take no id, or only one already taken, is its diagnostic instead."""
+    listing: list[tuple[str, str, str] | Diagnostic] = []
+    for kind in KINDS:
+        folder = content / kind
+        prefix = folder.relative_to(root).as_posix()
+        seen: dict[str, str] = {}  # id -> the file that took it first
+        for name in entry_names(folder):
+            path = f"{prefix}/{name}"
+            entry_id = slugify(name.rsplit(".", 1)[0])
+            if not entry_id:
+                listing.append(error(
+                    Mark(path, 1, 1), "id.empty", f"the file name '{name}' gives no id",
+                    "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
+            elif entry_id in seen:
+                listing.append(_collision(Mark(path, 1, 1), entry_id, seen[entry_id], kind))
+            else:
+                seen[entry_id] = path
+                listing.append((kind, path, entry_id))
+    return listing
+
+
+def _assemble(root: Path, config: Config, listing: list[tuple[str, str, str] | Diagnostic],
+              reads: dict[str, FileRead], diagnostics: list[Diagnostic]) -> Chronology:
+    entries: dict[str, list] = {kind: [] for kind in KINDS}
+    stand_ins: dict[str, Callable[[str, str], Actor | Place] | None] = {
+        "events": None, "actors": _stand_in(Actor), "places": _stand_in(Place)}
+    for item in listing:
+        if not isinstance(item, tuple):
+            diagnostics.append(item)
+            continue
+        kind, path, entry_id = item
+        entry, problems = reads[path]
+        diagnostics.extend(problems)
+        if entry is not None:
+            entries[kind].append(entry)
+        elif (make := stand_ins[kind]) is not None:
+            entries[kind].append(make(entry_id, path))
+    events: list[Event] = entries["events"]
+    events.sort(key=lambda event: (event.date.sort_key, event.id))
+    return Chronology(str(root), config, tuple(events), tuple(entries["actors"]),
+                      tuple(entries["places"]))
 
 
 def _stray_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> None:
@@ -100,37 +208,6 @@ def _stand_in(kind: type[Actor] | type[Place]) -> Callable[[str, str], Actor | P
     """An unreadable actor or place file still takes its id, so events naming it are not
     reported as broken too: one mistake, one diagnostic."""
     return lambda entry_id, path: kind(id=entry_id, name=entry_id, path=path)
-
-
-def _read_kind(root: Path, folder: Path, reader: Reader, diagnostics: list[Diagnostic],
-               stand_in: Callable[[str, str], Actor | Place] | None) -> list:
-    entries = []
-    seen: dict[str, str] = {}  # id -> the file that took it first
-    prefix = folder.relative_to(root).as_posix()
-    directory = str(folder)
-    for name in entry_names(folder):
-        path = f"{prefix}/{name}"
-        entry_id = slugify(name.rsplit(".", 1)[0])
-        start = Mark(path, 1, 1)
-        if not entry_id:
-            diagnostics.append(error(
-                start, "id.empty", f"the file name '{name}' gives no id",
-                "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
-            continue
-        if entry_id in seen:
-            diagnostics.append(_collision(start, entry_id, seen[entry_id], folder.name))
-            continue
-        seen[entry_id] = path
-        document, problems = read_document(os.path.join(directory, name), path)
-        diagnostics.extend(problems)
-        if document is None:
-            if stand_in is not None:
-                entries.append(stand_in(entry_id, path))
-            continue
-        entry = reader(document, entry_id, diagnostics)
-        if entry is not None:
-            entries.append(entry)
-    return entries
 
 
 def _collision(mark: Mark, entry_id: str, first: str, kind: str) -> Diagnostic:

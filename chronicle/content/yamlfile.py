@@ -84,6 +84,9 @@ class MarkMap(Mapping[str, Mark]):
         packed = array("Q", [(p.line << _SHIFT) | min(p.column, _COLUMN) for p in positions])
         return cls(path, tuple(keys), packed)
 
+    def __reduce__(self) -> tuple:
+        return (MarkMap, (self._path, self._keys, self._packed))
+
     def __getitem__(self, key: str) -> Mark:
         try:
             index = self._keys.index(key)

@@ -1,0 +1,158 @@
+"""The parse cache: each entry file's read result, kept in <root>/.chronicle-cache/ so a
+load after no change (or a few) parses only what changed.
+
+A file's result is reused while its (path, size, mtime_ns) and the cache version match.
+The version hashes the code that turns bytes into entries, so an upgrade or a local edit
+of that code can never serve results it would not make. The cache is only ever a guess:
+anything wrong with it (missing, corrupt, old, foreign) means a cold load, never an error.
+Unpickling runs code named in the file, and a chronology folder may come from anyone, so
+only the model's own classes may be named in it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import yaml
+
+from chronicle import diagnostics as _diagnostics
+from chronicle import model as _model
+from chronicle.content import yamlfile as _yamlfile
+from chronicle.diagnostics import Diagnostic
+from chronicle.model import Actor, Event, Place
+
+CACHE_DIR = ".chronicle-cache"  # shared with build.py's page manifest (write.CACHE_DIR)
+CACHE_FILE = "content.pickle"
+FORMAT = 1
+#: files changed this recently may change again within one mtime tick (2 s on FAT) and
+#: still look the same by size and mtime, so their results are not kept on disk
+SETTLE_NS = 3_000_000_000
+
+FileRead = tuple[Event | Actor | Place | None, tuple[Diagnostic, ...]]
+Signature = tuple[int, int] | None
+
+_MODEL_CLASSES = (
+    _model.Event, _model.Actor, _model.Place, _model.FuzzyDate, _model.Figure,
+    _model.Casualties, _model.SideCasualties, _model.ActorRef, _model.Source, _model.Mark,
+    _diagnostics.Diagnostic,
+)
+_ALLOWED = {(cls.__module__, cls.__qualname__) for cls in (
+    *_MODEL_CLASSES, _model.Role, _model.Status, _diagnostics.Severity, _yamlfile.MarkMap,
+)} | {("array", "array"), ("array", "_array_reconstructor")}
+
+
+def signature(file: str) -> Signature:
+    """What tells a changed file from an unchanged one without reading it; None when the
+    file cannot be stat'ed (it is then read, and its error reported, every time)."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _fields_reducer(cls: type) -> object:
+    """Rebuild a frozen dataclass by its constructor: twice as fast to load as the default
+    field-by-field __setstate__ of slotted dataclasses."""
+    names = tuple(field.name for field in dataclasses.fields(cls))
+    return lambda obj: (cls, tuple([getattr(obj, name) for name in names]))
+
+
+_REDUCERS = dict(copyreg.dispatch_table)
+_REDUCERS.update({cls: _fields_reducer(cls) for cls in _MODEL_CLASSES})
+
+
+def dumps(value: object) -> bytes:
+    """Pickle entries and diagnostics in the form `loads` accepts."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
+        return super().find_class(module, name)
+
+
+def loads(data: bytes) -> object:
+    """Unpickle what `dumps` made; anything naming other classes or functions is refused."""
+    return _ModelUnpickler(io.BytesIO(data)).load()
+
+
+def _version() -> str:
+    """The cache format, the Python and PyYAML in use, and the source of every module that
+    decides what a file reads as."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version} {yaml.__version__} "
+                            f"{yaml.__with_libyaml__}".encode())
+    content = Path(__file__).parent
+    for module in (_model, _diagnostics):
+        digest.update(Path(module.__file__).read_bytes())
+    for name in ("cache.py", "entries.py", "fields.py", "load.py", "slug.py", "yamlfile.py"):
+        digest.update((content / name).read_bytes())
+    return digest.hexdigest()
+
+
+VERSION = _version()
+
+
+class ParseCache:
+    """The results of the files read by the last load of one chronology, by path."""
+
+    def __init__(self, root: Path):
+        self.file = Path(root) / CACHE_DIR / CACHE_FILE
+        self._entries: dict[str, tuple[Signature, FileRead]] = self._read()
+
+    def _read(self) -> dict[str, tuple[Signature, FileRead]]:
+        try:
+            data = self.file.read_bytes()
+        except OSError:
+            return {}
+        try:
+            version, entries = loads(data)
+        except Exception:  # corrupt, truncated or foreign: a cold load, as if it were absent
+            return {}
+        if version != VERSION or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def get(self, path: str, stamp: Signature) -> FileRead | None:
+        """The result stored for `path` if the file still has signature `stamp`."""
+        found = self._entries.get(path)
+        if found is None or stamp is None or found[0] != stamp:
+            return None
+        return found[1]
+
+    def save(self, known: dict[str, tuple[Signature, FileRead]], settled_before: int) -> None:
+        """Keep the results in `known` (of files changed before `settled_before` less a
+        settling time), dropping every other; written only when that changes something."""
+        cutoff = settled_before - SETTLE_NS
+        kept = {path: found for path, found in known.items()
+                if found[0] is not None and found[0][1] < cutoff}
+        if kept.keys() == self._entries.keys() and all(
+                kept[path][0] == self._entries[path][0] for path in kept):
+            return
+        self._entries = kept
+        folder = self.file.parent
+        temporary = folder / f"{CACHE_FILE}.tmp-{os.getpid()}"
+        try:
+            folder.mkdir(exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", "utf-8")
+            temporary.write_bytes(dumps((VERSION, dict(sorted(kept.items())))))
+            os.replace(temporary, self.file)
+        except OSError:  # a read-only chronology still loads; the next load is a cold one
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
