@@ -26,10 +26,11 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on all 16 held-out articles. On the first 12: 0.684 before the
-#: fixes they led to, 0.971 after; the last 4, written after those fixes, scored 0.773 on
-#: first sight and led to the claim-date and expected-strike rules.
-FLOOR = 0.95
+#: The score the rules reached on all 22 held-out articles. On the first 12: 0.684 before the
+#: fixes they led to, 0.971 after; 13-16, written after those fixes, scored 0.773 on first
+#: sight and led to the claim-date and expected-strike rules; 17-22 scored 0.893 on first
+#: sight (actors 0.50) and led to the attribution, acronym, speaker and bare-soldiers rules.
+FLOOR = 0.96
 
 
 def test_heldout_score_holds(tmp_path):
@@ -183,7 +184,7 @@ def test_who_is_only_described_as_linked_to_a_group_brings_no_party(world, tmp_p
         "Gunmen killed 20 soldiers at an army post near Menaka on Sunday, officials said.\n\n"
         "Menaka lies in a zone where fighters linked to al-Qaida and the Islamic State group "
         "have repeatedly ambushed troops.\n"), "2022-08-08")
-    assert events[0]["actors"] == []
+    assert events[0]["actors"] == ["Malian army"]  # the soldiers killed; no group
 
 
 def test_the_coalition_told_again_by_its_head_noun(world, tmp_path):
@@ -243,3 +244,94 @@ def test_strikes_only_expected_are_no_event(world, tmp_path):
         "said.\n\n"
         "Officials in Kyiv said they expected more strikes on power plants.\n"), "2023-01-15")
     assert brief(events) == [("2023-01-14", "Dnipro", 20, True)]
+
+
+# --- rules from the six articles 17-22 (Niger, Ethiopia, Iraq, Pakistan, Colombia, Mozambique)
+
+def test_since_a_date_when_something_happened_dates_that_event():
+    mentions = find_dates("No bomb has hit the city since March 2019, when a car bomb killed 20.",
+                          datetime.date(2024, 5, 1))
+    assert [(m.date.iso(), m.period) for m in mentions] == [("2019-03", False)]
+
+
+def test_since_a_date_alone_still_starts_a_period():
+    mentions = find_dates("No bomb has hit the city since March 2019.", datetime.date(2024, 5, 1))
+    assert [m.period for m in mentions] == [True]
+
+
+@pytest.mark.parametrize("habit", [
+    "Convoys on the road to Menaka are often hit by roadside bombs.",
+    "Rebel cells still carry out ambushes in the hills around Rutshuru.",
+    "The army retook Marawi in 2017 after five months of fighting.",
+])
+def test_what_keeps_happening_is_no_event(world, tmp_path, habit):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 15 villagers in the village of Tabankort on Sunday, officials said.\n\n"
+        + habit + "\n"), "2024-05-14")
+    assert brief(events) == [("2024-05-12", "Tabankort", 15, True)]
+
+
+def test_a_vague_toll_of_one_side_is_not_added_to_an_exact_toll():
+    from chronicle.extract.casualties import find_casualties
+    from chronicle.extract.events import DraftEvent, _total
+    event = DraftEvent()
+    for sentence in ("Twelve soldiers were killed in the ambush.",
+                     "Troops killed dozens of the attackers, the army said."):
+        for count in find_casualties(sentence):
+            event.counts.setdefault((count.kind, count.side), []).append(count)
+    assert _total(event, "killed") == 12
+
+
+@pytest.mark.parametrize("blame, actor", [
+    ("Villagers blamed the Sudan Liberation Army (SLA), which has fought government forces "
+     "in the area since last year.", "Sudan Liberation Army"),
+    ("The Arakan Liberation Front (ALF) claimed responsibility in a message to reporters.",
+     "Arakan Liberation Front"),
+    ("Police accused the Patriotic Defence Front (PDF), a faction of former rebels who "
+     "rejected the peace deal.", "Patriotic Defence Front"),
+])
+def test_who_is_blamed_or_claims_joins_the_event_told(world, tmp_path, blame, actor):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 15 villagers in the village of Tabankort on Sunday, officials said.\n\n"
+        + blame + "\n"), "2024-05-14")
+    assert brief(events) == [("2024-05-12", "Tabankort", 15, True)]
+    assert events[0]["actors"] == [actor]
+
+
+def test_an_acronym_introduced_once_names_the_group_later(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 15 villagers in Quetta on Sunday, officials said. The Baloch Republican "
+        "Front (BRF) is active in the area.\n\n"
+        "In March 2023, a bombing claimed by the BRF killed nine policemen in Quetta.\n"),
+        "2024-05-14")
+    assert [(e["date"], e["actors"]) for e in events][1] == ("2023-03", ["Baloch Republican Front"])
+
+
+@pytest.mark.parametrize("speaker", [
+    "A spokesman for the Kenyan contingent said the attack was repelled.",
+    "The Kenyan army spokesman confirmed the attack.",
+])
+def test_who_only_speaks_of_the_attack_is_no_party(world, tmp_path, speaker):
+    events = extract(world, tmp_path, (
+        "Al-Shabaab fighters killed 12 civilians in an attack on Beledweyne on Sunday, "
+        "officials said.\n\n" + speaker + "\n"), "2024-05-14")
+    assert events[0]["place"] == "Beledweyne"
+    assert events[0]["actors"] == ["Al-Shabaab"]
+
+
+def test_soldiers_with_no_nation_are_the_countrys_army(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed nine soldiers in an attack on a checkpoint near Gao in Mali on Sunday, "
+        "officials said.\n"), "2024-05-14")
+    assert events[0]["actors"] == ["Malian army"]
+
+
+@pytest.mark.parametrize("others", [
+    "France sent troops to Gao in Mali in 2013 after attacks on the town.",
+    "Two soldiers with the UN mission were killed in an attack on Gao in Mali on Sunday.",
+    "Troops were pursuing the attackers who killed 12 people in Gao in Mali on Sunday.",
+])
+def test_soldiers_of_another_or_only_answering_are_not_the_army_of_the_scene(world, tmp_path,
+                                                                              others):
+    events = extract(world, tmp_path, others + "\n", "2024-05-14")
+    assert all("Malian army" not in e["actors"] for e in events)

@@ -55,6 +55,19 @@ _WEAPONS = ("missiles?|missile strikes?|air ?strikes?|airstrikes?|drone strikes?
             "warplanes?|jets|artillery|shelling|bombardments?|strikes?")
 _FORCE = (rf"(?:national\s+|armed\s+|special\s+|government\s+)?(?P<force>{_ARMY}|{_POLICE}|"
           rf"{_PEACE}|personnel|servicemen|air force|navy|national guard|{_WEAPONS})(?![\w-])")
+# "four soldiers were among the dead": with no nation named, soldiers in a report from a
+# country are its army's; troops "pursuing" or "sent" after the attack only answer it...
+_BARE_TROOPS = re.compile(
+    r"\b(?:soldiers|troops)\b(?!\s+(?:(?:were|are|all)\s+)?(?:with|of|from)\s+(?:the\s+|an?\s+)?"
+    r"(?:[A-Z]|UN\b))"
+    r"(?!\s+(?:were\s+|are\s+|have\s+been\s+|had\s+been\s+)?(?:pursuing|pursued|hunting|"
+    r"searching|combing|sent|deployed|dispatched|reinforcing))", re.I)
+# ...unless another's: "foreign troops", "its soldiers", "UN troops", "France sent troops"
+_OTHERS_TROOPS = re.compile(
+    r"(?:\b(?:foreign|western|international|regional|allied|enemy|rebel|mutinous|its|their|"
+    r"our|his|her|child|former|ex|opposing|coalition|peacekeeping|sent|send|sends|deployed|"
+    r"deploy|deploys|dispatched|withdrew|withdraw|withdrawn|pulled)\s+(?:[\w-]+\s+)?"
+    r"|\b[A-Z][A-Z.]+\s+)$")
 _DESCRIBED_AFTER = re.compile(
     r"^(?:'s\s+(?:[\w-]+\s+)?)?(?:-|\s)?\s*(?:linked|allied|affiliated|affiliates?|inspired"
     r"|aligned|backed|loyalists?|branch|offshoot|franchise|wing)\b", re.I)
@@ -157,6 +170,9 @@ class ActorFinder:
                 if match.group("force") or match.group(0).lower() in ("the army", "the military"):
                     self._claim(found, self._force(country, match.group("force") or "army",
                                                    country), match)
+            for match in _BARE_TROOPS.finditer(text):
+                if not _OTHERS_TROOPS.search(text, max(0, match.start() - 30), match.start()):
+                    self._claim(found, self._force(country, "army", country), match)
 
     def _mission(self, country: str | None, text: str) -> ActorMention:
         mission = self._missions.get(country) if country else None

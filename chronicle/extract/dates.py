@@ -89,6 +89,9 @@ _PERIOD_CUE = re.compile(r"(?:since|until|till|ever since)\b", re.I)
 # "since Turkish-backed fighters took the city in December": a clause that dates a state of
 # affairs from a past event, not an event told as news; it runs to the next comma
 _SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:()]*$", re.I)
+# "not since January 2021, when twin bombings killed 32": the when-clause tells the event
+# the period runs from, so the date is that event's
+_WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
 _YEAR_NOUN_AFTER = re.compile(
     r"\s+(?:people|persons|troops|soldiers|civilians|men|women|children|fighters|militants|"
     r"members|peacekeepers|personnel|refugees|km|kilometres|miles|metres|meters|dollars|euros|"
@@ -176,9 +179,10 @@ def _read(kind: str, match: re.Match[str], text: str,
     except ValueError:
         return None  # 31 April: not a date
     reported = date is not None and _is_reported(text, start, end)
-    period = bool(_PERIOD_BEFORE.search(text[max(0, start - 12):start])) or (
+    period = (bool(_PERIOD_BEFORE.search(text[max(0, start - 12):start])) or (
         (match.groupdict().get("cue") or "").lower() in ("since", "until", "by")) or (
-        _PERIOD_CUE.match(text, start) is not None) or _in_since_clause(text, start)
+        _PERIOD_CUE.match(text, start) is not None) or _in_since_clause(text, start)) and (
+        not _WHEN_AFTER.match(text, end))
     return DateMention(text[start:end], start, end, date, kind, relative, reported,
                        needs_review, period)
 

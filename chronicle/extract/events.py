@@ -135,10 +135,49 @@ class Extractor:
                                       [s.text for s in article.sentences])
         country = _main_country(places)
         clauses: list[_Clause] = []
-        named: dict[str, ActorMention] = {}
+        named: dict[str, ActorMention] = self._introduced(article.sentences, country)
         for sentence, found in zip(article.sentences, places, strict=True):
             clauses.extend(self._clauses(sentence, found, article.published, country, named))
         return _assemble(clauses, article, country)
+
+    def _introduced(self, sentences: Sequence[Sentence], country: str | None
+                    ) -> dict[str, ActorMention]:
+        """Groups the article introduces with an acronym ("the Balochistan Liberation Army
+        (BLA)"), wherever it does, so that "claimed by the BLA" later names them too."""
+        introduced: dict[str, ActorMention] = {}
+        for sentence in sentences:
+            if "(" not in sentence.text:
+                continue
+            for actor in self.actors.find(sentence.text, country):
+                for alias in actor.aliases:
+                    if alias.isupper() and actor.source == "pattern":
+                        introduced.setdefault(_ACRONYM_KEY + alias, actor)
+        return introduced
+
+    def _attribution(self, sentence: Sentence, country: str | None,
+                     named: dict[str, ActorMention] | None) -> list[_Clause]:
+        """ "Residents blamed the ENDF, which has used drones since last year", "The BLA
+        claimed responsibility in a statement": who did it, in a sentence that tells nothing
+        else of the event. It names one party and adds it to the event being told."""
+        text = sentence.text
+        verb = _ATTRIBUTION.search(text)
+        if verb is None:
+            return []
+        relative = _RELATIVE.search(text, verb.end())
+        core = text[:relative.start()] if relative else text
+        if _CUE.search(core) or _UNCLAIMED.search(core):
+            return []
+        actors = [a for a in self.actors.find(core, country)
+                  if not _BYSTANDER_BEFORE.search(core, max(0, a.start - 60), a.start)]
+        if named is not None:
+            actors = _refer_back(core, actors, named)
+        if verb.group("claim"):
+            party = [a for a in actors if a.end <= verb.start()][-1:]
+        else:
+            party = [a for a in actors if a.start >= verb.end()][:1]
+        if not party:
+            return []
+        return [_Clause(sentence, core, 0, [], [], party, [])]
 
     def _places(self, text: str) -> list[PlaceMatch]:
         found = [p for p in self.places.find(text) if p.text not in nations.COUNTRY_OF_DEMONYM]
@@ -164,6 +203,9 @@ class Extractor:
                  published: datetime.date | None, country: str | None,
                  named: dict[str, ActorMention] | None = None) -> list[_Clause]:
         text = sentence.text
+        attribution = self._attribution(sentence, country, named)
+        if attribution:
+            return attribution
         if not _CUE.search(text) or _MULTI.search(text) or _is_running_toll(text):
             return []
         actors = self.actors.find(text, country)
@@ -177,7 +219,9 @@ class Extractor:
             a.start - p.end in (2, 3) and text[p.end:a.start].strip() in ("'s", "’s")
             for a in actors))]  # "Russia's Wagner group": whose, not where
         actors = [a for a in actors if not _BYSTANDER_AFTER.match(text, a.end)
-                  and not _BYSTANDER_BEFORE.search(text, max(0, a.start - 60), a.start)]
+                  and not _BYSTANDER_BEFORE.search(text, max(0, a.start - 60), a.start)
+                  and not _SPEAKER_BEFORE.search(text, max(0, a.start - 40), a.start)
+                  and not _SPEAKER_AFTER.match(text, a.end)]
         if _UNCLAIMED.search(text):
             actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
@@ -207,6 +251,22 @@ _BYSTANDER_AFTER = re.compile(
     r"-(?:run|controlled|held|appointed|aligned)\b"
     r"|(?:\s*,[^,]{0,80},)?\s+(?:(?:has|have|had|also|quickly|swiftly|strongly|later)\s+)*"
     r"(?:condemned|condemns|denounced|denounces|deplored|deplores|mourned|offered condolences)\b")
+
+# Who only speaks of the attack: "a spokesman for the Rwandan contingent said", "the
+# ENDF spokesman", "the army confirmed the attack". A side hit is still told by its dead
+# ("four soldiers"), which name it on their own.
+_SPEAKER_BEFORE = re.compile(
+    r"\bspokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?$", re.I)
+_SPEAKER_AFTER = re.compile(
+    r"(?:'s)?\s+(?:(?:[a-z-]+\s+)?spokes(?:man|woman|person)|(?:has\s+|also\s+)?confirmed\s+(?:the|an?|that)\b)",
+    re.I)
+# "blamed the ENDF", "accused the RSF", "The BLA claimed responsibility": who did it
+_ATTRIBUTION = re.compile(
+    r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|attribut(?:ed|es|ing)\s+(?:[\w-]+\s+){0,4}?to"
+    r"|(?P<claim>claim(?:ed|s|ing)\s+responsibility))\b", re.I)
+# ", which has used drones against Fano since last year": a description of the one named
+_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b")
+_ACRONYM_KEY = "acronym:"
 
 # What comes before a name and makes it a description of someone else: "fighters linked to
 # al-Qaida and the Islamic State group", "a faction loyal to ..."
@@ -273,6 +333,13 @@ def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMen
     """Actors told again by the head noun of their name; `named` remembers them across the
     article's sentences."""
     found = list(actors)
+    for key, earlier in named.items():
+        if key.startswith(_ACRONYM_KEY):
+            acronym = key.removeprefix(_ACRONYM_KEY)
+            for match in re.finditer(rf"\b{re.escape(acronym)}\b", text):
+                if not any(match.start() < a.end and a.start < match.end() for a in found):
+                    found.append(replace(earlier, text=acronym, start=match.start(),
+                                         end=match.end()))
     for match in _HEAD_REFERENCE.finditer(text):
         earlier = named.get(match.group("head"))
         if earlier is not None and not any(match.start("head") < a.end and
@@ -317,9 +384,18 @@ _ANTICIPATED = re.compile(
     r"fresh\s+)?$", re.I)
 
 
+# "convoys are often hit by roadside bombs", "sleeper cells still carry out ambushes", "after
+# three years of fighting": what keeps happening or lasted years, not one event
+_HABITUAL = re.compile(
+    r"\b(?:still|often|frequently|regularly|routinely|repeatedly|increasingly|(?:years|months|"
+    r"decades|weeks)\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+
+
 def _happened(part: str) -> bool:
-    """The clause has an attack or casualty cue that is not only expected or feared."""
+    """The clause has an attack or casualty cue that is not only expected or feared, nor
+    told as a habit."""
     return any(not _ANTICIPATED.search(part, max(0, m.start() - 30), m.start())
+               and not _HABITUAL.search(part, max(0, m.start() - 40), m.start())
                for m in _CUE.finditer(part))
 
 
@@ -580,11 +656,15 @@ def _total(event: DraftEvent, kind: str) -> int | None:
     told several times), else the vague lower bound ("dozens"), plus what is told as more
     ("seven soldiers were also killed")."""
     total, any_figure = 0, False
+    counted = any(not c.vague for side in ("victims", "assailants")
+                  for c in event.counts.get((kind, side), []))
     for side in ("victims", "assailants"):
         counts = event.counts.get((kind, side), [])
         exact = [c.value for c in counts if not c.vague and not c.additional]
         vague = [c.value for c in counts if c.vague and not c.additional]
         more = [c.value for c in counts if c.additional and not c.vague]
+        if counted and not exact and not more:
+            continue  # "29 soldiers ... and dozens of the assailants": no figure to add
         if exact or vague or more:
             total += (max(exact) if exact else max(vague, default=0)) + sum(more)
             any_figure = True
