@@ -30,7 +30,8 @@ class Directory:
         self.id_keys = {name_key(entry.id): entry.id for entry in entries}
         self.names: dict[str, set[str]] = {}
         self.shown: dict[str, str] = {}  # name key -> a spelling to suggest
-        self._suggestions: dict[str, str | None] = {}
+        self._guesses: dict[str, str | None] = {}  # name key -> its suggestion, once found
+        self._asked: set[str] = set()  # the misses suggested for in this check
         self._candidates: list[str] = []
         for entry in entries:
             self._add(name_key(entry.name), entry.name, entry.id)
@@ -67,12 +68,21 @@ class Directory:
 
     def suggest(self, written: str) -> str | None:
         """A close spelling, remembered: one deleted actor named by 10,000 events must not
-        cost 10,000 fuzzy searches; past SUGGESTIONS distinct misses, stop guessing."""
+        cost 10,000 fuzzy searches; past SUGGESTIONS distinct misses in one check, stop
+        guessing."""
         key = name_key(written)
-        if key not in self._suggestions and len(self._suggestions) < SUGGESTIONS:
+        if key not in self._asked:
+            if len(self._asked) >= SUGGESTIONS:
+                return None
+            self._asked.add(key)
+        if key not in self._guesses:
             guess = did_you_mean(key, self._candidates or self._make_candidates())
-            self._suggestions[key] = guess and (self.id_keys.get(guess) or self.shown[guess])
-        return self._suggestions.get(key)
+            self._guesses[key] = guess and (self.id_keys.get(guess) or self.shown[guess])
+        return self._guesses[key]
+
+    def start_check(self) -> None:
+        """A new check counts its misses afresh (the guesses found stay valid)."""
+        self._asked.clear()
 
     def _make_candidates(self) -> list[str]:
         self._candidates = sorted(set(self.id_keys) | set(self.names))
@@ -166,16 +176,72 @@ def _link_actor(actor: Actor, actors: Directory, diagnostics: list[Diagnostic]) 
     return dataclasses.replace(actor, affiliations=affiliations)
 
 
-def check_chronology(chronology: Chronology, diagnostics: list[Diagnostic]) -> Chronology:
-    """Resolve every reference to a canonical id and run the whole-chronology checks."""
-    actors = Directory("actor", chronology.actors, diagnostics)
-    places = Directory("place", chronology.places, diagnostics)
+class CheckMemo:
+    """What the last check of a kept chronology worked out, so the next check of it after
+    a few files changed redoes only those: the directories while no actor or place file
+    changed, and each event's links while its file did not. Events with an unknown
+    reference are linked again every time, as their suggestions depend on the order of
+    every miss in the check."""
+
+    def __init__(self) -> None:
+        self._entries: tuple[tuple[Actor, ...], tuple[Place, ...]] = ((), ())
+        self._directories: tuple[Directory, Directory, tuple[Diagnostic, ...]] | None = None
+        self._links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]] = {}
+
+    def directories(self, chronology: Chronology) -> tuple[Directory, Directory,
+                                                           tuple[Diagnostic, ...]]:
+        """The actor and place directories and what building them found."""
+        last_actors, last_places = self._entries
+        if (self._directories is None or not _same(last_actors, chronology.actors)
+                or not _same(last_places, chronology.places)):
+            found: list[Diagnostic] = []
+            actors = Directory("actor", chronology.actors, found)
+            places = Directory("place", chronology.places, found)
+            self._directories = (actors, places, tuple(found))
+            self._entries = (chronology.actors, chronology.places)
+            self._links = {}
+        self._directories[0].start_check()
+        self._directories[1].start_check()
+        return self._directories
+
+    def link(self, event: Event, actors: Directory, places: Directory,
+             diagnostics: list[Diagnostic], links: dict) -> Event:
+        """`_link_event`, from the last check when this very event was linked there."""
+        last = self._links.get(event.path)
+        if last is None or last[0] is not event:
+            found: list[Diagnostic] = []
+            linked = _link_event(event, actors, places, found)
+            last = (event, linked, tuple(found))
+            if any(d.code == "ref.unknown" for d in found):
+                diagnostics.extend(found)
+                return linked
+        links[event.path] = last
+        diagnostics.extend(last[2])
+        return last[1]
+
+    def keep(self, links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]]) -> None:
+        self._links = links
+
+
+def _same(old: tuple, new: tuple) -> bool:
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+
+
+def check_chronology(chronology: Chronology, diagnostics: list[Diagnostic],
+                     memo: CheckMemo | None = None) -> Chronology:
+    """Resolve every reference to a canonical id and run the whole-chronology checks.
+    With the `memo` of the last check of the same chronology, unchanged parts are reused."""
+    memo = memo or CheckMemo()
+    actors, places, found = memo.directories(chronology)
+    diagnostics.extend(found)
     event_types = frozenset(chronology.config.event_types)
     root = Path(chronology.root)
     events = []
+    links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]] = {}
     for event in chronology.events:
         _check_event(event, event_types, root, diagnostics)
-        events.append(_link_event(event, actors, places, diagnostics))
+        events.append(memo.link(event, actors, places, diagnostics, links))
+    memo.keep(links)
     linked_actors = tuple(_link_actor(actor, actors, diagnostics) for actor in chronology.actors)
     return dataclasses.replace(chronology, events=tuple(events), actors=linked_actors)
 
@@ -188,12 +254,20 @@ def load_checked(root: Path, drafts: bool | None = None) -> tuple[Chronology, li
     if not root.is_dir():
         raise ChronicleError(f"no chronology folder at {root}")
     chronology, diagnostics = load_content(root)
+    return finish_loading(root, chronology, diagnostics, drafts)
+
+
+def finish_loading(root: Path, chronology: Chronology, diagnostics: list[Diagnostic],
+                   drafts: bool | None,
+                   memo: CheckMemo | None = None) -> tuple[Chronology, list[Diagnostic]]:
+    """`load_checked` after the files are read: the whole-chronology checks, drafts left
+    out as asked, diagnostics sorted. Shared with `ContentStore`, so both return the same."""
     content = root / chronology.config.content_dir
     if not content.is_dir():
         raise ChronicleError(
             f"no content folder at {content}: is --root right? (`chronicle init DIR` makes one)")
     with collector_paused():
-        chronology = check_chronology(chronology, diagnostics)
+        chronology = check_chronology(chronology, diagnostics, memo)
     show_drafts = chronology.config.drafts if drafts is None else drafts
     if not show_drafts:
         kept = tuple(e for e in chronology.events if e.status is not Status.DRAFT)

@@ -30,6 +30,8 @@ ENTRY_SUFFIXES = (".yaml", ".yml")
 KINDS = ("events", "actors", "places")
 READERS = {"events": read_event, "actors": read_actor, "places": read_place}
 
+Listed = tuple[str, str, str] | Diagnostic  # (kind, path, id), or why the file has no id
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -71,6 +73,8 @@ class ContentReader:
         self.root = Path(root)
         self._known: dict[str, tuple[Signature, FileRead]] = {}
         self._cache = ParseCache(self.root) if cache else None
+        self._listings: dict[Path, tuple[list[str], list[Listed]]] = {}
+        self._order: dict[str, tuple[Event, tuple]] = {}  # path -> (event, its sort key)
 
     def read(self, changed: Collection[str] | None = None) -> tuple[Chronology, list[Diagnostic]]:
         """The chronology as the folder holds it now. With `changed` (paths relative to the
@@ -80,10 +84,10 @@ class ContentReader:
             diagnostics: list[Diagnostic] = []
             config = read_config(self.root, diagnostics)
             content = self.root / config.content_dir
-            listing = _list_entries(self.root, content)
+            listing = self._list_entries(content)
             files = [item for item in listing if isinstance(item, tuple)]
             reads = self._read_files(files, changed)
-            chronology = _assemble(self.root, config, listing, reads, diagnostics)
+            chronology = self._assemble(config, listing, reads, diagnostics)
             _stray_files(self.root, content, diagnostics)
             return chronology, diagnostics
 
@@ -118,9 +122,69 @@ class ContentReader:
             known[file[1]] = (signatures[file[1]], read)
         for path in known.keys() - result.keys():
             del known[path]
+            self._order.pop(path, None)
         if self._cache is not None and changed is None:
             self._cache.save(known, settled_before=started)
         return result
+
+    def _list_entries(self, content: Path) -> list[Listed]:
+        """Every entry file of every kind in load order, as (kind, path, id); a file that
+        can take no id, or only one already taken, is its diagnostic instead. A folder
+        listed as before keeps its last listing (ids need not be worked out again)."""
+        listing: list[Listed] = []
+        for kind in KINDS:
+            folder = content / kind
+            names = entry_names(folder)
+            last = self._listings.get(folder)
+            if last is None or last[0] != names:
+                last = self._listings[folder] = (names, _list_kind(self.root, folder, kind, names))
+            listing.extend(last[1])
+        return listing
+
+    def _assemble(self, config: Config, listing: list[Listed], reads: dict[str, FileRead],
+                  diagnostics: list[Diagnostic]) -> Chronology:
+        entries: dict[str, list] = {kind: [] for kind in KINDS}
+        for item in listing:
+            if not isinstance(item, tuple):
+                diagnostics.append(item)
+                continue
+            kind, path, entry_id = item
+            entry, problems = reads[path]
+            diagnostics.extend(problems)
+            if entry is not None:
+                entries[kind].append(entry)
+            elif (make := _STAND_INS[kind]) is not None:
+                entries[kind].append(make(entry_id, path))
+        events: list[Event] = entries["events"]
+        events.sort(key=self._sort_key)
+        return Chronology(str(self.root), config, tuple(events), tuple(entries["actors"]),
+                          tuple(entries["places"]))
+
+    def _sort_key(self, event: Event) -> tuple:
+        """(date, id), remembered per file: an update re-sorts without recomputing them."""
+        last = self._order.get(event.path)
+        if last is None or last[0] is not event:
+            last = self._order[event.path] = (event, (event.date.sort_key, event.id))
+        return last[1]
+
+
+def _list_kind(root: Path, folder: Path, kind: str, names: list[str]) -> list[Listed]:
+    listing: list[Listed] = []
+    prefix = folder.relative_to(root).as_posix()
+    seen: dict[str, str] = {}  # id -> the file that took it first
+    for name in names:
+        path = f"{prefix}/{name}"
+        entry_id = slugify(name.rsplit(".", 1)[0])
+        if not entry_id:
+            listing.append(error(
+                Mark(path, 1, 1), "id.empty", f"the file name '{name}' gives no id",
+                "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
+        elif entry_id in seen:
+            listing.append(_collision(Mark(path, 1, 1), entry_id, seen[entry_id], kind))
+        else:
+            seen[entry_id] = path
+            listing.append((kind, path, entry_id))
+    return listing
 
 
 def entry_names(folder: Path) -> list[str]:
@@ -134,51 +198,6 @@ def entry_names(folder: Path) -> list[str]:
 
 def entry_files(folder: Path) -> list[Path]:
     return [folder / name for name in entry_names(folder)]
-
-
-def _list_entries(root: Path, content: Path) -> list[tuple[str, str, str] | Diagnostic]:
-    """Every entry file of every kind in load order, as (kind, path, id); a file that can
-    take no id, or only one already taken, is its diagnostic instead."""
-    listing: list[tuple[str, str, str] | Diagnostic] = []
-    for kind in KINDS:
-        folder = content / kind
-        prefix = folder.relative_to(root).as_posix()
-        seen: dict[str, str] = {}  # id -> the file that took it first
-        for name in entry_names(folder):
-            path = f"{prefix}/{name}"
-            entry_id = slugify(name.rsplit(".", 1)[0])
-            if not entry_id:
-                listing.append(error(
-                    Mark(path, 1, 1), "id.empty", f"the file name '{name}' gives no id",
-                    "name the file with letters or digits, e.g. 2019-01-20-aguelhok-attack.yaml"))
-            elif entry_id in seen:
-                listing.append(_collision(Mark(path, 1, 1), entry_id, seen[entry_id], kind))
-            else:
-                seen[entry_id] = path
-                listing.append((kind, path, entry_id))
-    return listing
-
-
-def _assemble(root: Path, config: Config, listing: list[tuple[str, str, str] | Diagnostic],
-              reads: dict[str, FileRead], diagnostics: list[Diagnostic]) -> Chronology:
-    entries: dict[str, list] = {kind: [] for kind in KINDS}
-    stand_ins: dict[str, Callable[[str, str], Actor | Place] | None] = {
-        "events": None, "actors": _stand_in(Actor), "places": _stand_in(Place)}
-    for item in listing:
-        if not isinstance(item, tuple):
-            diagnostics.append(item)
-            continue
-        kind, path, entry_id = item
-        entry, problems = reads[path]
-        diagnostics.extend(problems)
-        if entry is not None:
-            entries[kind].append(entry)
-        elif (make := stand_ins[kind]) is not None:
-            entries[kind].append(make(entry_id, path))
-    events: list[Event] = entries["events"]
-    events.sort(key=lambda event: (event.date.sort_key, event.id))
-    return Chronology(str(root), config, tuple(events), tuple(entries["actors"]),
-                      tuple(entries["places"]))
 
 
 def _stray_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> None:
@@ -208,6 +227,9 @@ def _stand_in(kind: type[Actor] | type[Place]) -> Callable[[str, str], Actor | P
     """An unreadable actor or place file still takes its id, so events naming it are not
     reported as broken too: one mistake, one diagnostic."""
     return lambda entry_id, path: kind(id=entry_id, name=entry_id, path=path)
+
+
+_STAND_INS = {"events": None, "actors": _stand_in(Actor), "places": _stand_in(Place)}
 
 
 def _collision(mark: Mark, entry_id: str, first: str, kind: str) -> Diagnostic:
