@@ -55,11 +55,12 @@ _WEAPONS = ("missiles?|missile strikes?|air ?strikes?|airstrikes?|drone strikes?
             "warplanes?|jets|artillery|shelling|bombardments?|strikes?")
 _FORCE = (rf"(?:national\s+|armed\s+|special\s+|government\s+)?(?P<force>{_ARMY}|{_POLICE}|"
           rf"{_PEACE}|personnel|servicemen|air force|navy|national guard|{_WEAPONS})(?![\w-])")
-# "four soldiers were among the dead": with no nation named, soldiers in a report from a
-# country are its army's; troops "pursuing" or "sent" after the attack only answer it...
+# "four soldiers were among the dead": with no nation named, soldiers (police officers) in a
+# report from a country are its army's (police); troops "pursuing" or "sent" after the
+# attack only answer it...
 _BARE_TROOPS = re.compile(
-    r"\b(?:soldiers|troops)\b(?!\s+(?:(?:were|are|all)\s+)?(?:with|of|from)\s+(?:the\s+|an?\s+)?"
-    r"(?:[A-Z]|UN\b))"
+    r"\b(?:soldiers|troops|police\s+officers|policemen)\b"
+    r"(?!\s+(?:(?:were|are|all)\s+)?(?:with|of|from)\s+(?:the\s+|an?\s+)?(?:[A-Z]|UN\b))"
     r"(?!\s+(?:were\s+|are\s+|have\s+been\s+|had\s+been\s+)?(?:pursuing|pursued|hunting|"
     r"searching|combing|sent|deployed|dispatched|reinforcing))", re.I)
 # ...unless another's: "foreign troops", "its soldiers", "UN troops", "France sent troops"
@@ -116,8 +117,8 @@ class ActorFinder:
             r"contingent|troops)))\b")
         self._led = re.compile(r"\b(?P<nation>[A-Z][a-z]+)-led\s+(?:military\s+)?coalition\b")
         self._government = re.compile(
-            r"\b(?:government|pro-government|national army|the army|the military|state)\s*"
-            r"(?P<force>soldiers|troops|forces|army)?\b", re.I)
+            r"\b(?:government|pro-government|national army|the army|the military|state)"
+            r"(?:\s+(?P<force>soldiers|troops|forces|army))?\b", re.I)
 
     def _index_keys(self) -> set[str]:
         return {" ".join(k) for k in self._names}
@@ -172,7 +173,8 @@ class ActorFinder:
                                                    country), match)
             for match in _BARE_TROOPS.finditer(text):
                 if not _OTHERS_TROOPS.search(text, max(0, match.start() - 30), match.start()):
-                    self._claim(found, self._force(country, "army", country), match)
+                    force = "police" if match.group().lower().startswith("police") else "army"
+                    self._claim(found, self._force(country, force, country), match)
 
     def _mission(self, country: str | None, text: str) -> ActorMention:
         mission = self._missions.get(country) if country else None

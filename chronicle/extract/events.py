@@ -36,7 +36,7 @@ _CUE = re.compile(
     r"|massacred?|abduct(?:ed|ion)|kidnapp(?:ed|ing)|incident|neutrali[sz](?:ed|ation)"
     r"|rockets?|mortars?|landmines?|suicide|storm(?:ed|ing)|torch(?:ed|ing)|set fire|burned"
     r"|looted|gunmen|attackers|assailants|overr[au]n|besieged|shot|shooting|gunfights?"
-    r"|firefights?|exchange of fire|car bomb"
+    r"|firefights?|exchange of fire|car bomb|among the (?:victims|casualties)"
     r"|lost\s+(?:\d+|[a-z-]+)\s+(?:of\s+(?:our|its|their)\s+)?(?:soldiers|troops|men|officers))\b",
     re.I)
 _MULTI = re.compile(
@@ -146,7 +146,7 @@ class Extractor:
         (BLA)"), wherever it does, so that "claimed by the BLA" later names them too."""
         introduced: dict[str, ActorMention] = {}
         for sentence in sentences:
-            if "(" not in sentence.text:
+            if "(" not in sentence.text or not _BRACKETED_ACRONYM.search(sentence.text):
                 continue
             for actor in self.actors.find(sentence.text, country):
                 for alias in actor.aliases:
@@ -222,6 +222,7 @@ class Extractor:
                   and not _BYSTANDER_BEFORE.search(text, max(0, a.start - 60), a.start)
                   and not _SPEAKER_BEFORE.search(text, max(0, a.start - 40), a.start)
                   and not _SPEAKER_AFTER.match(text, a.end)]
+        actors = _merge_affiliates(text, actors)
         if _UNCLAIMED.search(text):
             actors = []  # "No group has claimed it, but al-Shabab often...": a suspicion
         cut = len(text)
@@ -267,6 +268,29 @@ _ATTRIBUTION = re.compile(
 # ", which has used drones against Fano since last year": a description of the one named
 _RELATIVE = re.compile(r",\s+(?:which|who|whose)\b")
 _ACRONYM_KEY = "acronym:"
+_BRACKETED_ACRONYM = re.compile(r"\w\s+\([A-Z][A-Za-z-]{1,9}\)")
+
+# "The Islamic State group claimed it, saying its fighters of the Islamic State West Africa
+# Province had carried it out": the branch that fought, told after the parent that spoke
+_AFFILIATE_BEFORE = re.compile(
+    r"\bits\s+(?:[\w-]+\s+){0,2}?(?:affiliates?|branch|fighters|wing|franchise)\s*,?\s+"
+    r"(?:(?:of|in)\s+)?(?:the\s+)?$", re.I)
+
+
+def _merge_affiliates(text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """One party, not two, when a group is told as another's own branch: the branch is the
+    name that says more, and usually holds the parent's ("Islamic State ... Province")."""
+    merged = list(actors)
+    for branch in actors:
+        if branch.kind not in _GROUP_KINDS or not _AFFILIATE_BEFORE.search(
+                text, max(0, branch.start - 50), branch.start):
+            continue
+        parents = [a for a in merged if a.end <= branch.start and a.kind in _GROUP_KINDS
+                   and a.name != branch.name]
+        if parents:
+            merged = [a for a in merged if a.name != parents[-1].name]
+    return merged
+
 
 # What comes before a name and makes it a description of someone else: "fighters linked to
 # al-Qaida and the Islamic State group", "a faction loyal to ..."
@@ -328,6 +352,15 @@ _COUNTRYS_FORCE = re.compile(
 _HEAD_REFERENCE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+(?P<head>coalition|militia|junta)\b")
 
 
+# "the rebels killed eight more", "The extremist group claimed it": the armed group the
+# article named last, when the sentence names none of its own
+_GROUP_REFERENCE = re.compile(
+    r"\b[Tt]he\s+(?:(?:extremist|militant|jihadist|armed|rebel|insurgent|Islamist|same)\s+)?"
+    r"(?:group|rebels|militants|insurgents|jihadists|extremists)\b(?!\s+[A-Z])")
+_GROUP_KEY = "armed group:"
+_GROUP_KINDS = frozenset(("armed-group", "militia"))
+
+
 def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMention]
                 ) -> list[ActorMention]:
     """Actors told again by the head noun of their name; `named` remembers them across the
@@ -346,10 +379,19 @@ def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMen
                                            a.start < match.end("head") for a in found):
             found.append(replace(earlier, text=match.group("head"), start=match.start("head"),
                                  end=match.end("head")))
+    group = named.get(_GROUP_KEY)
+    if group is not None and not any(a.kind in _GROUP_KINDS for a in found):
+        for match in _GROUP_REFERENCE.finditer(text):
+            if not any(match.start() < a.end and a.start < match.end() for a in found):
+                found.append(replace(group, text=match.group(), start=match.start(),
+                                     end=match.end()))
+                break
     for actor in actors:
         words = actor.name.split()
         if len(words) > 1 and words[-1].lower() in ("coalition", "militia", "junta"):
             named[words[-1].lower()] = actor
+        if actor.kind in _GROUP_KINDS:
+            named[_GROUP_KEY] = actor
     return sorted(found, key=lambda a: a.start)
 
 
