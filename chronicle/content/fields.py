@@ -7,7 +7,7 @@ None; they never raise, so one file with ten mistakes yields ten diagnostics, no
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from chronicle.content.yamlfile import Document
 from chronicle.diagnostics import Diagnostic, did_you_mean, error
@@ -48,12 +48,11 @@ class Fields:
     def __init__(self, document: Document, diagnostics: list[Diagnostic]):
         self.document = document
         self.diagnostics = diagnostics
+        #: value(path): the value written at `path`; None when absent or empty. The dict's
+        #: own get, as every typed read of every key of every file asks it, often twice.
+        self.value: Callable[[str], object] = document.found.get
 
     # -- plumbing -------------------------------------------------------------------------
-
-    def value(self, path: str) -> object:
-        """The value written at `path`; None when absent or empty."""
-        return self.document.found.get(path)
 
     def fail(self, path: str, code: str, message: str, hint: str | None = None,
              at_key: bool = False) -> None:
@@ -75,9 +74,7 @@ class Fields:
                           f"(`key: value` lines), not {describe(data)}")
             return None
         allowed = tuple(allowed)
-        for key in data:
-            if key in allowed:
-                continue
+        for key in [key for key in data if key not in allowed]:
             guess = did_you_mean(str(key), allowed)
             also = f" (did you mean '{guess}'?)" if guess else ""
             self.fail(join(path, str(key)), "key.unknown", f"unknown key '{key}' in {what}{also}",

@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
-from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -49,11 +48,29 @@ class _Loader(_BaseLoader):
                 return _STR
             if value[:1].isalpha():  # starts like "no" or "null": only those exact words
                 return _WORDS.get(value, _STR)
+            tag = _TAGS.get(value)  # dates and figures recur across thousands of files
+            if tag is None:
+                tag = _remember(_TAGS, value, super().resolve(kind, value, implicit))
+            return tag
         elif kind is MappingNode:
             return _MAP
         elif kind is SequenceNode:
             return _SEQ
         return super().resolve(kind, value, implicit)
+
+
+_MEMO_SIZE = 50_000
+_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for the ones regexes decide
+_VALUES: dict[tuple[str, str], object] = {}  # (tag, text) -> the immutable value it makes
+
+
+def _remember(memo: dict, key: object, value: object) -> object:
+    """Store in a memo that is emptied when full, so hostile input cannot grow it."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
 
 _SCALAR_CONSTRUCTORS = {
     tag: constructor
@@ -61,7 +78,7 @@ _SCALAR_CONSTRUCTORS = {
     if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
 }
 
-_SHIFT = 24
+_SHIFT = 32  # a packed position: line << 32 | column (no file holds 2**32 characters)
 _COLUMN = (1 << _SHIFT) - 1
 
 
@@ -79,10 +96,9 @@ class MarkMap(Mapping[str, Mark]):
         self._packed = packed
 
     @classmethod
-    def pack(cls, path: str, keys: list[str], positions: list[Any]) -> MarkMap:
-        """From the parser's own marks (0-based line and column)."""
-        packed = array("Q", [(p.line << _SHIFT) | min(p.column, _COLUMN) for p in positions])
-        return cls(path, tuple(keys), packed)
+    def pack(cls, path: str, keys: list[str], positions: list[int]) -> MarkMap:
+        """From positions packed by `pack_position`."""
+        return cls(path, tuple(keys), array("Q", positions))
 
     def __reduce__(self) -> tuple:
         return (MarkMap, (self._path, self._keys, self._packed))
@@ -198,15 +214,16 @@ class _Builder:
     """One walk over the node tree: data, positions and node-level problems together.
 
     Called once per node of every file, so it is written for speed: class checks by
-    identity and text values taken as they are."""
+    identity, text values taken as they are without a call of their own, and positions
+    packed into one integer (line << 32 | column, both 0-based) as they are met."""
 
     def __init__(self, path: str, loader: _Loader):
         self.path = path
         self.loader = loader
         self.value_paths: list[str] = []
-        self.value_marks: list[Any] = []
+        self.value_marks: list[int] = []
         self.key_paths: list[str] = []
-        self.key_marks: list[Any] = []
+        self.key_marks: list[int] = []
         self.found: dict[str, object] = {}
         self.diagnostics: list[Diagnostic] = []
 
@@ -214,41 +231,66 @@ class _Builder:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: str) -> object:
+        mark = node.start_mark
         self.value_paths.append(path)
-        self.value_marks.append(node.start_mark)
+        self.value_marks.append(mark.line << _SHIFT | mark.column)
         kind = node.__class__
         if kind is ScalarNode:
             value = node.value if node.tag == _STR else self._typed(node)
         elif kind is MappingNode:
             value = self._mapping(node, path)
         else:
-            prefix = f"{path}." if path else ""
-            value = [self.build(item, intern(f"{prefix}{i}")) for i, item in enumerate(node.value)]
+            value = self._sequence(node, path)
         self.found[path] = value
         return value
 
+    def _text(self, node: Node, path: str) -> str:
+        """`build` for a text scalar, the most common node by far."""
+        mark = node.start_mark
+        self.value_paths.append(path)
+        self.value_marks.append(mark.line << _SHIFT | mark.column)
+        value = self.found[path] = node.value
+        return value
+
+    def _sequence(self, node: SequenceNode, path: str) -> list[object]:
+        prefix = f"{path}." if path else ""
+        items = []
+        for index, item in enumerate(node.value):
+            item_path = intern(f"{prefix}{index}")
+            if item.__class__ is ScalarNode and item.tag == _STR:
+                items.append(self._text(item, item_path))
+            else:
+                items.append(self.build(item, item_path))
+        return items
+
     def _typed(self, node: ScalarNode) -> object:
-        constructor = _SCALAR_CONSTRUCTORS.get(node.tag)
+        tag = node.tag
+        known = _VALUES.get((tag, node.value), _VALUES)
+        if known is not _VALUES:
+            return known
+        constructor = _SCALAR_CONSTRUCTORS.get(tag)
         if constructor is None:
             self.diagnostics.append(error(
-                self._mark(node), "yaml.tag", f"unsupported YAML tag '{node.tag}'",
+                self._mark(node), "yaml.tag", f"unsupported YAML tag '{tag}'",
                 "remove the tag: entries hold text, numbers, dates, lists and mappings only"))
             return node.value
         try:
-            return constructor(self.loader, node)
+            value = constructor(self.loader, node)
         except Exception:  # any failure to read a scalar is the file's fault, not ours
-            if node.tag != _TIMESTAMP:
-                short = node.tag.rsplit(":", 1)[-1]
+            if tag != _TIMESTAMP:
+                short = tag.rsplit(":", 1)[-1]
                 self.diagnostics.append(error(
                     self._mark(node), "yaml.tag", f"'{node.value}' cannot be read as {short}",
                     "remove the tag, or write a value of that type"))
             # "2021-02-30" looks like a timestamp but is no date: keep the text, so the
             # date check can say what is wrong with it.
             return node.value
+        return _remember(_VALUES, (tag, node.value), value)
 
     def _mapping(self, node: MappingNode, path: str) -> dict[object, object]:
         result: dict[object, object] = {}
         prefix = f"{path}." if path else ""
+        key_paths = self.key_paths
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 self.diagnostics.append(error(
@@ -267,13 +309,17 @@ class _Builder:
                 key = self._typed(key_node)
             key_path = intern(f"{prefix}{key}")
             if key in result:
-                first = self.key_marks[self.key_paths.index(key_path)].line + 1
+                first = (self.key_marks[key_paths.index(key_path)] >> _SHIFT) + 1
                 self.diagnostics.append(error(
                     self._mark(key_node), "yaml.duplicate-key",
                     f"duplicate key '{key}' (first written on line {first})",
                     "YAML would silently keep only the last one: remove or merge them"))
                 continue
-            self.key_paths.append(key_path)
-            self.key_marks.append(key_node.start_mark)
-            result[key] = self.build(value_node, key_path)
+            mark = key_node.start_mark
+            key_paths.append(key_path)
+            self.key_marks.append(mark.line << _SHIFT | mark.column)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                result[key] = self._text(value_node, key_path)
+            else:
+                result[key] = self.build(value_node, key_path)
         return result
