@@ -15,6 +15,8 @@ from pathlib import Path
 from chronicle.extract.article import Article, ArticleError, read_article
 from chronicle.extract.events import DraftEvent, Extractor
 from chronicle.extract.lexicon import load_lexicon
+from chronicle.extract.places import PlaceMatch
+from chronicle.extract.text import fold
 
 
 class ExtractionError(Exception):
@@ -61,6 +63,20 @@ def extract_article(path: Path, published: datetime.date | None,
     return article, events
 
 
+def shown_name(place: PlaceMatch) -> str:
+    """The place as the article spells it when the gazetteer spells it otherwise ("Tarmiyah"
+    for "Aţ Ţārmīyah", "Zaporizhzhia" for "Zaporizhzhya"): a reader, and whoever checks the
+    draft against the text, looks for the article's spelling. A curated place keeps its
+    name."""
+    written = place.text.strip()
+    if place.source != "geonames" or place.kind == "country" or not written or (
+            fold(written) == fold(place.name)):
+        return place.name
+    if not written[:1].isupper() or not written.isascii() or written.isupper():
+        return place.name
+    return written
+
+
 def event_record(event: DraftEvent) -> dict:
     """One event in the JSON contract."""
     place = event.place
@@ -68,8 +84,8 @@ def event_record(event: DraftEvent) -> dict:
         "title": event.title,
         "date": event.date.iso() if event.date else None,
         "date_precision": event.date.precision.value if event.date else None,
-        "place": place.name if place else None,
-        "places": [p.name for p in event.places],
+        "place": shown_name(place) if place else None,
+        "places": [shown_name(p) for p in event.places],
         "country": event.country,
         "admin1": place.admin1 if place and place.kind != "country" else None,
         "actors": [a.name for a in event.actors],
