@@ -97,10 +97,16 @@ def _version() -> str:
     digest = hashlib.sha256(f"{FORMAT} {sys.version} {yaml.__version__} "
                             f"{yaml.__with_libyaml__}".encode())
     content = Path(__file__).parent
-    for module in (_model, _diagnostics):
-        digest.update(Path(module.__file__).read_bytes())
-    for name in ("cache.py", "entries.py", "fields.py", "load.py", "slug.py", "yamlfile.py"):
-        digest.update((content / name).read_bytes())
+    sources = [Path(_model.__file__), Path(_diagnostics.__file__)] + [
+        content / name for name in ("cache.py", "entries.py", "fields.py", "load.py", "slug.py",
+                                    "yamlfile.py")]
+    for source in sources:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:  # installed without sources: the package version must do
+            from chronicle import __version__
+
+            digest.update(f"{source.name} of {__version__}".encode())
     return digest.hexdigest()
 
 

@@ -42,7 +42,11 @@ def read_many(root: str, files: Sequence[tuple[str, str, str]]) -> list[FileRead
         batch = -(-len(files) // (count * 4))  # a few batches each, so the cores end together
         ranges = [(start, min(start + batch, len(files))) for start in range(0, len(files), batch)]
         results: list[FileRead] = []
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(count)
+        except OSError:  # no processes left to fork: one core is slower, not wrong
+            return _read_range(root, files, 0, len(files))
+        with pool:
             for payload in pool.imap(_read_batch, ranges):
                 results.extend(loads(payload))
         return results
