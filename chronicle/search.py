@@ -8,7 +8,15 @@ the `pagefind` package's Python API; the index then depends only on the pages.
 Only pages that mark their content with `data-pagefind-body` (events, actors, places) are
 indexed: the timeline and year pages would otherwise drown every result in duplicates.
 Filters come from `data-pagefind-filter` elements in those pages (type, year, actor, place:
-see themes/default/templates/partials/search_filters.html).
+see themes/default/templates/partials/search_filters.html). Within a page, the parts that only
+repeat other entries (lists of events, previous/next links, the chart, its table, the map) or
+the page itself (the hidden filter values, which the page's facts already say) are left out:
+Pagefind's cost grows with every word it indexes, and a search for a place should find that
+place's events, not every page that happens to list one of them.
+
+Indexing is skipped when the pages would feed Pagefind exactly what made the current bundle:
+a digest of that input is kept in the bundle, so a build or a `serve` save that changes no
+searchable text costs one read of the pages instead of a new index.
 
 `serve` calls `index_in_background(site)` after it swaps a new site in, so a reload never
 waits for the index.
@@ -17,6 +25,7 @@ waits for the index.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -33,6 +42,14 @@ from chronicle.pagefind_canon import canonicalise
 BUNDLE = "pagefind"
 #: Attribute that marks a page as searchable; pages without it are skipped.
 BODY_MARK = "data-pagefind-body"
+#: Parts of the theme's pages that repeat other entries or the page; not indexed (see above).
+#: Pagefind still reads the filters inside excluded elements.
+EXCLUDE = ("ol.events", "nav.prev-next", "figure.chart", "details.chart-data", "figure.map",
+           "[data-pagefind-filter]")
+#: The settings of every index; part of the digest, so changing them re-indexes.
+INDEX_CONFIG = {"keep_index_url": True, "exclude_selectors": list(EXCLUDE)}
+#: Written in the bundle: the digest of the input that made it (see `input_digest`).
+DIGEST_FILE = "chronicle-input.sha256"
 
 
 class SearchIndexError(ChronicleError):
@@ -43,6 +60,7 @@ class SearchIndexError(ChronicleError):
 class IndexReport:
     pages: int
     seconds: float
+    reused: bool = False  # the input was unchanged, so the existing bundle was kept
 
 
 def searchable_pages(site: Path) -> list[Path]:
@@ -71,7 +89,7 @@ class _Service:
             stderr=subprocess.DEVNULL, cwd=os.getcwd())  # stdout is the protocol alone;
         # failures come back as Error answers
         self._message_id = 0
-        self._buffer = b""
+        self._buffer = bytearray()
 
     def _write(self, payload: dict) -> int:
         self._message_id += 1
@@ -80,12 +98,18 @@ class _Service:
         return self._message_id
 
     def _answer(self) -> dict:
-        while b"," not in self._buffer:
-            data = self._process.stdout.read1(65536)
+        # The bundle comes back as one message of tens of megabytes: grow one buffer and look
+        # for the end only in what just arrived (joining and rescanning it all was quadratic).
+        end = self._buffer.find(b",")
+        while end < 0:
+            seen = len(self._buffer)
+            data = self._process.stdout.read1(1 << 20)
             if not data:
                 raise SearchIndexError("Pagefind stopped before it answered")
             self._buffer += data
-        message, self._buffer = self._buffer.split(b",", 1)
+            end = self._buffer.find(b",", seen)
+        message = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
         if not message.strip():  # the service sometimes sends an empty message: not an answer
             return self._answer()
         try:
@@ -139,39 +163,53 @@ class _Service:
             self._process.wait()
 
 
+def searchable_input(site: Path) -> list[tuple[str, str]]:
+    """(url, html) of every page Pagefind is given, in the order it numbers them."""
+    found = []
+    for relative in searchable_pages(site):
+        html = (site / relative).read_text(encoding="utf-8")
+        if BODY_MARK in html:
+            # Links in the site name index.html explicitly (they work from disk too), so
+            # result URLs do too: site-relative, completed by the search page's baseUrl.
+            found.append(("/" + relative.as_posix(), html))
+    return found
 
-def _index(executable: Path, site: Path, pages: list[Path], output: Path) -> int:
+
+def input_digest(pages: list[tuple[str, str]], version: str) -> str:
+    """What the bundle is a function of: Pagefind's version, the settings and the pages.
+    Equal digests mean Pagefind would write the same bytes again, so it need not run."""
+    digest = hashlib.sha256(json.dumps([version, INDEX_CONFIG]).encode())
+    for url, html in pages:
+        encoded = html.encode("utf-8")
+        digest.update(f"\0{url}\0{len(encoded)}\0".encode())
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+def _index(executable: Path, pages: list[tuple[str, str]], output: Path) -> None:
     service = _Service(executable)
     try:
-        index_id = service.send({"type": "NewIndex",
-                                 "config": {"keep_index_url": True}})["index_id"]
-        # Links in the site name index.html explicitly (they work from disk too), so result
-        # URLs do too: site-relative, completed by the search page's baseUrl.
-        requests = []
-        for relative in pages:
-            html = (site / relative).read_text(encoding="utf-8")
-            if BODY_MARK in html:
-                requests.append({"type": "AddFile", "index_id": index_id, "file_path": None,
-                                 "url": "/" + relative.as_posix(), "file_contents": html})
-        service.send_all(requests)
+        index_id = service.send({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
+        service.send_all([{"type": "AddFile", "index_id": index_id, "file_path": None,
+                           "url": url, "file_contents": html} for url, html in pages])
         # Fetched and written here, not by WriteFiles: the service answers that before its
         # files are complete, so a build could swap in a half-written index.
         files = service.send({"type": "GetFiles", "index_id": index_id})["files"]
-        for file in sorted(files, key=lambda f: f["path"]):
-            target = output / file["path"]
-            if ".." in Path(file["path"]).parts:
-                raise SearchIndexError(f"Pagefind named a file outside its bundle: {file['path']}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(file["content"]))
-        return len(requests)
     finally:
         service.close()
+    folders: set[Path] = set()
+    for file in sorted(files, key=lambda f: f["path"]):
+        if ".." in Path(file["path"]).parts:
+            raise SearchIndexError(f"Pagefind named a file outside its bundle: {file['path']}")
+        target = output / file["path"]
+        if target.parent not in folders:  # some 10,000 files in a few folders
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(base64.b64decode(file["content"]))
 
 
-def index_site(out_dir: Path | str) -> IndexReport:
-    """Write `<out_dir>/pagefind/`, replacing an older index whole (written aside, then moved)."""
-    site = Path(out_dir)
-    start = time.perf_counter()
+def _pagefind() -> tuple[Path, str]:
+    """Pagefind's binary and version, or a clear error saying how to install them."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
@@ -182,19 +220,42 @@ def index_site(out_dir: Path | str) -> IndexReport:
         raise SearchIndexError(
             "the Pagefind binary is missing: pip install 'pagefind[bin]' "
             "(or set PAGEFIND_BINARY_PATH)")
+    from importlib.metadata import version
+    return Path(executable), version("pagefind")
+
+
+def _bundle_digest(site: Path) -> str | None:
+    try:
+        return (site / BUNDLE / DIGEST_FILE).read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+
+
+def index_site(out_dir: Path | str, *, previous: Path | str | None = None) -> IndexReport:
+    """Write `<out_dir>/pagefind/`, replacing an older index whole (written aside, then moved).
+
+    When the pages are what made the site's current bundle, or `previous`'s (the site this
+    one replaces), that bundle is kept (or linked in) instead of indexing again.
+    """
+    site = Path(out_dir)
+    start = time.perf_counter()
+    executable, version = _pagefind()
+    pages = searchable_input(site)
+    digest = input_digest(pages, version)
+    if _bundle_digest(site) == digest:
+        return IndexReport(len(pages), time.perf_counter() - start, reused=True)
     staging = site / f".{BUNDLE}-new"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        count = _index(executable, site, searchable_pages(site), staging.resolve())
-    except SearchIndexError:
-        raise
-    except Exception as exc:  # the service reports failures as assorted exceptions
+        if previous is not None and _bundle_digest(Path(previous)) == digest:
+            shutil.copytree(Path(previous) / BUNDLE, staging, copy_function=_link_or_copy)
+            reused = True
+        else:
+            _make_bundle(executable, pages, digest, staging)
+            reused = False
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"Pagefind could not index {site}: {exc}") from exc
-    if not staging.is_dir():  # nothing searchable: Pagefind writes no bundle
-        staging.mkdir()
-    else:
-        canonicalise(staging)
+        raise
     target = site / BUNDLE
     old = site / f".{BUNDLE}-old"
     shutil.rmtree(old, ignore_errors=True)
@@ -202,7 +263,24 @@ def index_site(out_dir: Path | str) -> IndexReport:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return IndexReport(count, time.perf_counter() - start)
+    return IndexReport(len(pages), time.perf_counter() - start, reused=reused)
+
+
+def _make_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
+                 staging: Path) -> None:
+    staging = staging.resolve()
+    try:
+        _index(executable, pages, staging)
+    except SearchIndexError:
+        raise
+    except Exception as exc:  # the service reports failures as assorted exceptions
+        raise SearchIndexError(f"Pagefind could not index {staging.parent}: {exc}") from exc
+    if not staging.is_dir():  # nothing searchable: Pagefind writes no bundle
+        staging.mkdir()
+    else:
+        canonicalise(staging)
+    # written last: a bundle with a digest is a whole one
+    (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
 
 
 def carry_over_index(old_site: Path, new_site: Path) -> None:

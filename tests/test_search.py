@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -20,7 +21,10 @@ from chronicle.search import (
 EVENT = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><nav>Timeline</nav><main data-pagefind-body><h1>{title}</h1><p>{text}</p>
 <div hidden><span data-pagefind-filter="type">{type}</span>
-{actors}</div></main></body></html>"""
+{actors}</div>
+<ol class="events"><li><a href="../x/index.html">Relatedonly raid</a></li></ol>
+<nav class="prev-next"><a rel="next" href="../y/index.html">Nextonly march</a></nav>
+</main></body></html>"""
 
 
 def tiny_site(folder: Path) -> Path:
@@ -37,6 +41,15 @@ def tiny_site(folder: Path) -> Path:
     (folder / "index.html").write_text(
         "<!DOCTYPE html><html lang=en><title>Index</title><main>Aguelhok Kidal</main></html>")
     return folder
+
+
+def indexed_text(site: Path) -> dict[str, str]:
+    """Each result's text, as the search page shows it: url -> content."""
+    found = {}
+    for path in (site / BUNDLE / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment["content"]
+    return found
 
 
 def bundle_bytes(site: Path) -> dict[str, bytes]:
@@ -63,6 +76,46 @@ def test_only_marked_pages_are_indexed_with_their_filters(tmp_path):
     assert set(found["actor"]) == {"MINUSMA", "Chad", "GSIM", "Chad, army of"}
     assert list(found["actor"]) == sorted(found["actor"]), "values in a canonical order"
     assert (site / BUNDLE / "pagefind-ui.js").is_file()
+
+
+def test_an_event_is_found_by_its_own_text_not_by_the_events_it_lists(tmp_path):
+    site = tiny_site(tmp_path / "site")
+    index_site(site)
+    text = indexed_text(site)
+    assert "Militants attacked the camp" in text["/events/a/index.html"]
+    assert "Attack at Aguelhok" in text["/events/a/index.html"]
+    for content in text.values():
+        assert "Relatedonly" not in content and "Nextonly" not in content
+    assert filters(site)["actor"]["GSIM"] == [1], "filters inside left-out parts still count"
+
+
+def test_unchanged_pages_keep_the_bundle_and_a_changed_one_is_indexed(tmp_path):
+    site = tiny_site(tmp_path / "site")
+    first = index_site(site)
+    before = bundle_bytes(site)
+    again = index_site(site)
+    assert not first.reused and again.reused
+    assert bundle_bytes(site) == before
+    page = site / "events" / "c" / "index.html"
+    page.write_text(page.read_text().replace("Crowds gathered", "Crowds gathered at Kidal"))
+    changed = index_site(site)
+    assert not changed.reused
+    assert "Crowds gathered at Kidal" in indexed_text(site)["/events/c/index.html"]
+    fresh = tiny_site(tmp_path / "fresh")
+    (fresh / "events" / "c" / "index.html").write_text(page.read_text())
+    index_site(fresh)
+    assert bundle_bytes(fresh) == bundle_bytes(site), "a kept bundle is what a fresh one is"
+
+
+def test_a_new_site_reuses_the_bundle_of_the_site_it_replaces(tmp_path):
+    old = tiny_site(tmp_path / "old")
+    index_site(old)
+    new = tiny_site(tmp_path / "new")
+    report = index_site(new, previous=old)
+    assert report.reused and bundle_bytes(new) == bundle_bytes(old)
+    (new / "events" / "a" / "index.html").unlink()
+    report = index_site(new, previous=old)
+    assert not report.reused and report.pages == 2
 
 
 def test_two_indexes_of_the_same_site_are_byte_identical(tmp_path):
