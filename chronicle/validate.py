@@ -179,48 +179,64 @@ def _link_actor(actor: Actor, actors: Directory, diagnostics: list[Diagnostic]) 
 class CheckMemo:
     """What the last check of a kept chronology worked out, so the next check of it after
     a few files changed redoes only those: the directories while no actor or place file
-    changed, and each event's links while its file did not. Events with an unknown
-    reference are linked again every time, as their suggestions depend on the order of
-    every miss in the check."""
+    changed, and each event's checks and links while its file did not. Two answers depend
+    on more than that and are worked out every time: whether a cited source file exists,
+    and an unknown reference (its suggestion depends on every miss before it)."""
 
     def __init__(self) -> None:
-        self._entries: tuple[tuple[Actor, ...], tuple[Place, ...]] = ((), ())
+        self._key: tuple = ((), (), frozenset(), None)
         self._directories: tuple[Directory, Directory, tuple[Diagnostic, ...]] | None = None
-        self._links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]] = {}
+        self._events: dict[str, _Checked] = {}
 
-    def directories(self, chronology: Chronology) -> tuple[Directory, Directory,
-                                                           tuple[Diagnostic, ...]]:
+    def directories(self, chronology: Chronology, event_types: frozenset[str]
+                    ) -> tuple[Directory, Directory, tuple[Diagnostic, ...]]:
         """The actor and place directories and what building them found."""
-        last_actors, last_places = self._entries
-        if (self._directories is None or not _same(last_actors, chronology.actors)
-                or not _same(last_places, chronology.places)):
+        actors, places, types, root = self._key
+        if (self._directories is None or not _same(actors, chronology.actors)
+                or not _same(places, chronology.places) or types != event_types
+                or root != chronology.root):
             found: list[Diagnostic] = []
-            actors = Directory("actor", chronology.actors, found)
-            places = Directory("place", chronology.places, found)
-            self._directories = (actors, places, tuple(found))
-            self._entries = (chronology.actors, chronology.places)
-            self._links = {}
+            self._directories = (Directory("actor", chronology.actors, found),
+                                 Directory("place", chronology.places, found), tuple(found))
+            self._key = (chronology.actors, chronology.places, event_types, chronology.root)
+            self._events = {}
         self._directories[0].start_check()
         self._directories[1].start_check()
         return self._directories
 
-    def link(self, event: Event, actors: Directory, places: Directory,
-             diagnostics: list[Diagnostic], links: dict) -> Event:
-        """`_link_event`, from the last check when this very event was linked there."""
-        last = self._links.get(event.path)
+    def event(self, event: Event, event_types: frozenset[str], root: Path,
+              diagnostics: list[Diagnostic], kept: dict[str, _Checked]) -> Event:
+        """`_check_event` and `_link_event` for one event, from the last check as far as
+        this very event was checked there."""
+        assert self._directories is not None, "directories() comes first in every check"
+        actors, places, _ = self._directories
+        last = self._events.get(event.path)
         if last is None or last[0] is not event:
+            last = (event, event, None, None)
+        _, linked, checks, links = last
+        if checks is None:
             found: list[Diagnostic] = []
+            _check_event(event, event_types, root, found)
+            diagnostics.extend(found)
+            checks = None if any(source.file for source in event.sources) else tuple(found)
+        else:
+            diagnostics.extend(checks)
+        if links is None:
+            found = []
             linked = _link_event(event, actors, places, found)
-            last = (event, linked, tuple(found))
-            if any(d.code == "ref.unknown" for d in found):
-                diagnostics.extend(found)
-                return linked
-        links[event.path] = last
-        diagnostics.extend(last[2])
-        return last[1]
+            diagnostics.extend(found)
+            links = None if any(d.code == "ref.unknown" for d in found) else tuple(found)
+        else:
+            diagnostics.extend(links)
+        kept[event.path] = (event, linked, checks, links)
+        return linked
 
-    def keep(self, links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]]) -> None:
-        self._links = links
+    def keep(self, events: dict[str, _Checked]) -> None:
+        self._events = events
+
+
+#: an event, as linked, and its check and link diagnostics (None: work them out again)
+_Checked = tuple[Event, Event, "tuple[Diagnostic, ...] | None", "tuple[Diagnostic, ...] | None"]
 
 
 def _same(old: tuple, new: tuple) -> bool:
@@ -232,18 +248,16 @@ def check_chronology(chronology: Chronology, diagnostics: list[Diagnostic],
     """Resolve every reference to a canonical id and run the whole-chronology checks.
     With the `memo` of the last check of the same chronology, unchanged parts are reused."""
     memo = memo or CheckMemo()
-    actors, places, found = memo.directories(chronology)
-    diagnostics.extend(found)
     event_types = frozenset(chronology.config.event_types)
+    actors, _, found = memo.directories(chronology, event_types)
+    diagnostics.extend(found)
     root = Path(chronology.root)
-    events = []
-    links: dict[str, tuple[Event, Event, tuple[Diagnostic, ...]]] = {}
-    for event in chronology.events:
-        _check_event(event, event_types, root, diagnostics)
-        events.append(memo.link(event, actors, places, diagnostics, links))
-    memo.keep(links)
+    kept: dict[str, _Checked] = {}
+    events = tuple(memo.event(event, event_types, root, diagnostics, kept)
+                   for event in chronology.events)
+    memo.keep(kept)
     linked_actors = tuple(_link_actor(actor, actors, diagnostics) for actor in chronology.actors)
-    return dataclasses.replace(chronology, events=tuple(events), actors=linked_actors)
+    return dataclasses.replace(chronology, events=events, actors=linked_actors)
 
 
 def load_checked(root: Path, drafts: bool | None = None) -> tuple[Chronology, list[Diagnostic]]:

@@ -203,7 +203,7 @@ def _edits(root: Path, rng: random.Random) -> list[Path]:
     content = root / "content"
     files = sorted(p for p in content.rglob("*.yaml"))
     file = rng.choice(files)
-    choice = rng.randrange(9)
+    choice = rng.randrange(10)
     if choice == 0:  # edit a value, keeping the size: mtime may not even change
         file.write_bytes(file.read_bytes().replace(b"a", b"e", 1))
     elif choice == 1:  # break the YAML
@@ -214,7 +214,8 @@ def _edits(root: Path, rng: random.Random) -> list[Path]:
         actor = rng.choice(["GSIM", "fama", "nobody-known", "JNIM", "minusmaa"])
         new = content / "events" / f"2020-0{rng.randrange(1, 9)}-new-{rng.randrange(99)}.yaml"
         new.write_text(f"title: New\ndate: 2020-03-0{rng.randrange(1, 9)}\ntype: attack\n"
-                       f"actors: [{actor}]\nplaces: [kerena]\nstatus: draft\n")
+                       f"actors: [{actor}]\nplaces: [kerena]\nstatus: draft\n"
+                       "sources: [{file: seeds/a.txt}]\n")
         return [new]
     elif choice == 4:  # rename
         target = file.with_name(f"renamed-{rng.randrange(99)}.yaml")
@@ -228,6 +229,14 @@ def _edits(root: Path, rng: random.Random) -> list[Path]:
         (root / "chronicle.yaml").write_text(
             f"title: T\nevent_types: [attack, {rng.choice(['political', 'battle'])}]\n")
         return [root / "chronicle.yaml"]
+    elif choice == 8:  # the article an event cites appears or goes
+        seed = root / "seeds" / "a.txt"
+        if seed.exists():
+            seed.unlink()
+        else:
+            seed.parent.mkdir(exist_ok=True)
+            seed.write_text("An article.\n")
+        return [seed]
     elif choice == 7:
         file.write_bytes(b"title: \xff\n")
     else:
@@ -235,7 +244,7 @@ def _edits(root: Path, rng: random.Random) -> list[Path]:
     return [file]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_updates_give_what_a_fresh_load_gives(copy_site, seed):
     root = copy_site("basic")
     settle(root)
@@ -272,3 +281,34 @@ def test_paths_outside_the_chronology_are_ignored(basic, tmp_path):
 def test_update_before_load_is_a_mistake_of_the_caller():
     with pytest.raises(RuntimeError):
         ContentStore().update(["content/events/x.yaml"])
+
+
+def test_a_cited_article_that_appears_is_found_by_the_next_update(basic):
+    store = ContentStore()
+    store.load(basic)
+    event = basic / "content" / "events" / "2020-03-01-cites-an-article.yaml"
+    event.write_text("title: T\ndate: 2020-03-01\ntype: attack\nsources: [{file: seeds/a.txt}]\n")
+    _, diagnostics = store.update([event])
+    assert "source.file" in [d.code for d in diagnostics]
+    (basic / "seeds").mkdir(exist_ok=True)
+    (basic / "seeds" / "a.txt").write_text("The article.\n")
+    _, diagnostics = store.update([basic / "seeds" / "a.txt"])
+    assert "source.file" not in [d.code for d in diagnostics]
+    assert snapshot(store.update([])) == snapshot(load_checked(basic))
+
+
+def test_suggestions_after_an_update_follow_the_order_a_fresh_load_gives(basic):
+    """Past 50 distinct misses no more spellings are suggested, so fixing an early miss
+    gives a later one its suggestion: an update must notice, as a fresh load does."""
+    events = basic / "content" / "events"
+    for index in range(51):
+        (events / f"2022-01-01-miss-{index:02d}.yaml").write_text(
+            f"title: T\ndate: 2022-01-01\ntype: attack\nactors: [jnim{index:02d}]\n")
+    store = ContentStore()
+    first = store.load(basic)
+    assert sum("did you mean" in d.message for d in first[1]) == 50
+    fixed = events / "2022-01-01-miss-00.yaml"
+    fixed.write_text("title: T\ndate: 2022-01-01\ntype: attack\nactors: [jnim]\n")
+    updated = store.update([fixed])
+    assert snapshot(updated) == snapshot(load_checked(basic))
+    assert "unknown actor 'jnim50' (did you mean 'jnim'?)" in [d.message for d in updated[1]]
