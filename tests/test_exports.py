@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import io
 import json
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +14,12 @@ from pathlib import Path
 import pytest
 
 from chronicle.build import build
+from chronicle.link import link
+from chronicle.render import exports
+from chronicle.render.markdown import plain_text
+from chronicle.render.pieces import EventPieces
+from chronicle.render.plaintext import plain_summary
+from chronicle.render.serial import csv_line
 from chronicle.validate import load_checked
 
 BASIC = Path(__file__).resolve().parent / "sites" / "basic"
@@ -94,3 +103,154 @@ def test_timeline_json_is_what_timelinejs3_accepts(site, chronology):
         assert start["display_date"] == event.date_label
         assert slide["text"]["headline"]
     assert data["title"]["text"]["headline"] == "Basic test chronology"
+
+
+# -- the exports are made of per-event pieces: same bytes as the standard encoders, and
+#    a long-lived process re-makes only the pieces of what changed --------------------------
+
+HOSTILE = Path(__file__).resolve().parent / "sites" / "hostile"
+
+
+@pytest.mark.parametrize("root", [BASIC, HOSTILE], ids=["basic", "hostile"])
+def test_json_exports_are_exactly_what_json_dumps_makes(root, tmp_path):
+    """The pieces are written out by hand: re-encoding the parsed file with the standard
+    encoder must give the same bytes, key order, escapes and numbers included."""
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    for name in ("events.json", "events.geojson", "timeline.json"):
+        raw = (out / "data" / name).read_bytes()
+        again = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert raw == again.encode(), name
+
+
+@pytest.mark.parametrize("root", [BASIC, HOSTILE], ids=["basic", "hostile"])
+def test_events_csv_is_exactly_what_csv_writer_makes(root, tmp_path):
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    raw = (out / "data" / "events.csv").read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\n").writerows(rows)
+    assert raw == again.getvalue()
+
+
+def test_csv_line_quotes_as_csv_writer_does():
+    alphabet = ["a", "é", ",", '"', "\n", "\r", " ", ";", "\t", "1", "", "\x85"]
+    rng = random.Random(7)
+    reference = io.StringIO()
+    writer = csv.writer(reference, lineterminator="\n")
+    rows = [(None,), ("",), (1, 2.5, -0.1, None, "")]
+    rows += [tuple("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+                   for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    for row in rows:
+        reference.seek(0)
+        reference.truncate()
+        writer.writerow(row)
+        assert csv_line(row) == reference.getvalue(), row
+
+
+SUMMARIES = [
+    "Fighting near **Kidal** involved *JNIM*. Twelve were killed.\n\nThey fled.\n\n"
+    "- Shops closed.\n- Roads cut.",
+    "Plain words only, over two\nlines.",
+    '(*a*) "**b**" *c*-d *e*, **f**; *g*: *h*? \'*i*\'',
+    "a **b** c*", "**a*", "*a **b** c*", "***a***", "x*y*", "*a*b", "* a", "- - a", "-a",
+    "1. first", "- 2) x", "Title\n---", "Title\n===", "    code", "line  \nbreak",
+    "[link](https://example.org) and `code`", "&amp; &copy;", "<b>raw</b>", "_a_ __b__",
+    "a\\*b", "# Heading", "> quote", "+ item", "- ", "", "\u00a0*a*", "*a*\u00a0b",
+    "- *Anan Brigade* fled.\nLazy line.\n\n  indented",
+]
+
+
+def test_plain_summary_is_plain_text_on_hand_picked_summaries():
+    for text in SUMMARIES:
+        assert plain_summary(text) == plain_text(text), text
+
+
+def test_plain_summary_is_plain_text_on_generated_summaries():
+    """Random Markdown from the pieces summaries are made of, and the ones that make the
+    same characters mean something else; the parser is the oracle."""
+    tokens = ["word", "Kidal", "é", "5", "1.", "2)", "*", "**", " ", " ", "\n", "\n\n",
+              "- ", "\n- ", "-", ".", ",", "(", ")", '"', "'", "?", ":", "\u00a0", "+",
+              "=", "**Gao**", "*Mopti*", " *a b* ", " **c d**", "_", "[", "`", "&", "#"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(tokens) for _ in range(rng.randint(1, 12)))
+        assert plain_summary(text) == plain_text(text), repr(text)
+
+
+def _exports(linked) -> list[bytes]:
+    return [exports.events_json(linked), exports.events_csv(linked),
+            exports.events_geojson(linked), exports.timeline_json(linked)]
+
+
+def _counting(monkeypatch) -> list[str]:
+    """A fresh memo for the exports, and the ids of the events whose pieces get made."""
+    monkeypatch.setattr(exports, "PIECES", EventPieces())
+    made: list[str] = []
+    for name in ("_json_event", "_csv_row", "_geojson_feature", "_timeline_slide"):
+        original = getattr(exports, name)
+
+        def spy(*args, original=original):
+            made.append(args[-1].event.id)
+            return original(*args)
+        monkeypatch.setattr(exports, name, spy)
+    return made
+
+
+def _cold(linked) -> list[bytes]:
+    """The exports from an empty memo: what a fresh `chronicle build` writes."""
+    saved = exports.PIECES
+    exports.PIECES = EventPieces()
+    try:
+        return _exports(linked)
+    finally:
+        exports.PIECES = saved
+
+
+def test_an_edit_remakes_only_that_events_pieces(chronology, monkeypatch):
+    made = _counting(monkeypatch)
+    linked = link(chronology)
+    first = _exports(linked)
+    assert sorted(made) == sorted(e.id for e in chronology.events for _ in range(4))
+
+    made.clear()
+    assert _exports(linked) == first and made == []  # nothing changed: nothing made
+
+    # the watch Builder's quick path: the same Linked, its events swapped for new ones
+    edited = dataclasses.replace(chronology.events[1], summary="Now **rewritten** by hand.",
+                                 title="A new title")
+    events = list(linked.events)
+    events[1] = edited
+    linked.events = tuple(events)
+    after = _exports(linked)
+    assert made == [edited.id] * 4
+    assert after == _cold(linked) and after != first
+    assert b"A new title" in after[0] and b"rewritten" in after[1]
+
+
+def test_renamed_actor_remakes_the_events_naming_it(chronology, monkeypatch):
+    made = _counting(monkeypatch)
+    _exports(link(chronology))
+    made.clear()
+    actor = next(a for a in chronology.actors if a.name == "JNIM")
+    renamed = dataclasses.replace(actor, name="Jama'at Nusrat al-Islam")
+    changed = dataclasses.replace(
+        chronology, actors=tuple(renamed if a is actor else a for a in chronology.actors))
+    linked = link(changed)
+    after = _exports(linked)
+    naming = {e.id for e in chronology.events if any(r.actor == actor.id for r in e.actors)}
+    assert naming and set(made) == naming
+    assert after == _cold(linked)
+    assert "Jama'at Nusrat al-Islam" in after[1].decode()
+
+
+def test_removed_events_are_dropped_from_the_exports_and_the_memo(chronology, monkeypatch):
+    _counting(monkeypatch)
+    _exports(link(chronology))
+    kept = chronology.events[:2]
+    linked = link(dataclasses.replace(chronology, events=kept))
+    after = _exports(linked)
+    assert after == _cold(linked)
+    assert [e["id"] for e in json.loads(after[0])["events"]] == [e.id for e in kept]
+    assert len(exports.PIECES._by_id) == len(kept)  # memory held: the events rendered last
