@@ -25,6 +25,7 @@ from chronicle.render.serial import (
     csv_line,
     json_array,
     json_document,
+    json_int,
     json_object,
     json_optional,
     json_string,
@@ -106,8 +107,8 @@ def _json_place(places: dict[str, str], linked: Linked, place_id: str) -> str:
 def _json_figure(figure: Figure | None) -> str:
     if figure is None:
         return "null"
-    return JSON.encode({"value": figure.value, "best": figure.best, "low": figure.low,
-                        "high": figure.high})
+    return json_object(value=json_int(figure.value), best=json_int(figure.best),
+                       low=json_int(figure.low), high=json_int(figure.high))
 
 
 # -- events.csv ----------------------------------------------------------------------------
@@ -150,31 +151,38 @@ def _csv_row(linked: Linked, entry: Entry) -> bytes:
 # -- events.geojson ------------------------------------------------------------------------
 
 def events_geojson(linked: Linked) -> bytes:
-    features = [f for f in PIECES.pieces(linked, "geojson", _geojson_feature) if f]
+    make = partial(_geojson_feature, {})
+    features = [f for f in PIECES.pieces(linked, "geojson", make) if f]
     return json_document('{"type":"FeatureCollection","features":', features)
 
 
-def _geojson_feature(linked: Linked, entry: Entry) -> bytes:
-    """The event's Feature, or b"" when its main place has no coordinates (left out)."""
+def _geojson_feature(points: dict[str, str], linked: Linked, entry: Entry) -> bytes:
+    """The event's Feature, or b"" when its main place has no coordinates (left out).
+    `points` keeps each place's geometry ([lon, lat] in the encoder's float digits)."""
     event = entry.event
     place = _main_place(linked, event)
     if place is None or not place.has_coordinates:
         return b""
-    return JSON.encode({
-        "type": "Feature",
-        "id": event.id,
-        "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-        "properties": {
-            "id": event.id,
-            "title": event.title,
-            "date": event.date.iso(),
-            "type": event.type,
-            "place": place.name,
-            "killed": event.casualties.killed.value if event.casualties.killed else None,
-            "injured": event.casualties.injured.value if event.casualties.injured else None,
-            "url": entity_url("events", event.id),
-        },
-    }).encode()
+    point = points.get(place.id)
+    if point is None:
+        point = points[place.id] = JSON.encode({"type": "Point",
+                                                "coordinates": [place.lon, place.lat]})
+    killed, injured = event.casualties.killed, event.casualties.injured
+    return json_object(
+        type='"Feature"',
+        id=json_string(event.id),
+        geometry=point,
+        properties=json_object(
+            id=json_string(event.id),
+            title=json_string(event.title),
+            date=json_string(event.date.iso()),
+            type=json_string(event.type),
+            place=json_string(place.name),
+            killed=json_int(killed.value if killed else None),
+            injured=json_int(injured.value if injured else None),
+            url=json_string(entity_url("events", event.id)),
+        ),
+    ).encode()
 
 
 # -- timeline.json -------------------------------------------------------------------------
@@ -187,17 +195,17 @@ def timeline_json(linked: Linked) -> bytes:
     return json_document(head, PIECES.pieces(linked, "timeline", _timeline_slide))
 
 
-def _timeline_date(date, label: str | None) -> dict:
+def _timeline_date(date, label: str | None) -> str:
     """An object with integer parts: TimelineJS3 refuses strings, and reads a missing month
     or day as "not known", which is exactly a coarser precision."""
-    parts: dict = {"year": date.year}
+    parts = {"year": json_int(date.year)}
     if date.month is not None:
-        parts["month"] = date.month
+        parts["month"] = json_int(date.month)
     if date.day is not None:
-        parts["day"] = date.day
+        parts["day"] = json_int(date.day)
     if label:
-        parts["display_date"] = label
-    return parts
+        parts["display_date"] = json_string(label)
+    return json_object(**parts)
 
 
 def _timeline_slide(linked: Linked, entry: Entry) -> bytes:
@@ -211,11 +219,12 @@ def _timeline_slide(linked: Linked, entry: Entry) -> bytes:
     if casualty_text:
         text += "<p>" + html.escape(", ".join(casualty_text)) + "</p>"
     slide = {
-        "unique_id": f"event-{event.id}",
+        "unique_id": json_string(f"event-{event.id}"),
         "start_date": _timeline_date(event.date, event.date_label),
-        "text": {"headline": html.escape(event.title), "text": text},
-        "group": event.type,
+        "text": json_object(headline=json_string(html.escape(event.title)),
+                            text=json_string(text)),
+        "group": json_string(event.type),
     }
     if event.end_date:
         slide["end_date"] = _timeline_date(event.end_date, None)
-    return JSON.encode(slide).encode()
+    return json_object(**slide).encode()

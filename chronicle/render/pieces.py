@@ -43,8 +43,9 @@ class Entry:
 
 def _named(linked: Linked, event: Event) -> tuple[tuple[Actor | None, ...],
                                                   tuple[Place | None, ...]]:
-    return (tuple(linked.actors.get(ref.actor) for ref in event.actors),
-            tuple(linked.places.get(place) for place in event.places))
+    actors, places = linked.actors, linked.places
+    return (tuple([actors.get(ref.actor) for ref in event.actors]),
+            tuple([places.get(place) for place in event.places]))
 
 
 class EventPieces:

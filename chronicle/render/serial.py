@@ -24,6 +24,11 @@ def json_optional(text: str | None) -> str:
     return "null" if text is None else encode_basestring(text)
 
 
+def json_int(number: int | None) -> str:
+    """An int (never a bool: those are "true"/"false") or None, as the encoder writes it."""
+    return "null" if number is None else int.__repr__(number)
+
+
 def json_object(**members: str) -> str:
     """An object from members already in JSON, in the order given (keys are identifiers,
     which need no escaping)."""
