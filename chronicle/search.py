@@ -167,12 +167,30 @@ def searchable_input(site: Path) -> list[tuple[str, str]]:
     """(url, html) of every page Pagefind is given, in the order it numbers them."""
     found = []
     for relative in searchable_pages(site):
-        html = (site / relative).read_text(encoding="utf-8")
-        if BODY_MARK in html:
+        part = searchable_part((site / relative).read_text(encoding="utf-8"))
+        if part is not None:
             # Links in the site name index.html explicitly (they work from disk too), so
             # result URLs do too: site-relative, completed by the search page's baseUrl.
-            found.append(("/" + relative.as_posix(), html))
+            found.append(("/" + relative.as_posix(), part))
     return found
+
+
+def searchable_part(html: str) -> str | None:
+    """The page as Pagefind sees it: its language, its title and the marked element, or None
+    when nothing is marked. Pagefind reads nothing else, so the navigation, header and footer
+    are neither sent nor digested: a change to them alone does not re-index the site."""
+    mark = html.find(BODY_MARK)
+    if mark < 0:
+        return None
+    opening = html.rfind("<", 0, mark)
+    tag = html[opening + 1:mark].split(None, 1)[0].lower()
+    closing = html.rfind(f"</{tag}>")  # the last one, so never short of the element's end
+    end = closing + len(tag) + 3 if closing > mark else len(html)
+    root = html.find("<html")
+    root_tag = html[root:html.index(">", root) + 1] if 0 <= root < opening else "<html>"
+    start, stop = html.find("<title"), html.find("</title>")
+    title = html[start:stop + 8] if 0 <= start < stop < opening else ""
+    return f"<!DOCTYPE html>{root_tag}<head>{title}</head><body>{html[opening:end]}</body></html>"
 
 
 def input_digest(pages: list[tuple[str, str]], version: str) -> str:

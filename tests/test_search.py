@@ -107,6 +107,14 @@ def test_unchanged_pages_keep_the_bundle_and_a_changed_one_is_indexed(tmp_path):
     assert bundle_bytes(fresh) == bundle_bytes(site), "a kept bundle is what a fresh one is"
 
 
+def test_a_change_outside_the_searchable_part_keeps_the_bundle(tmp_path):
+    site = tiny_site(tmp_path / "site")
+    index_site(site)
+    for page in site.glob("events/*/index.html"):
+        page.write_text(page.read_text().replace("<nav>Timeline</nav>", "<nav>Years</nav>"))
+    assert index_site(site).reused
+
+
 def test_a_new_site_reuses_the_bundle_of_the_site_it_replaces(tmp_path):
     old = tiny_site(tmp_path / "old")
     index_site(old)
