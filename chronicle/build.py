@@ -307,7 +307,8 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         _render_all(todo, staging, env, config)
         if search:
-            index_site(staging)  # the search index is part of the site: swapped in with it
+            index_site(staging, previous=out)  # part of the site, swapped in with it; the old
+            # bundle is linked in when the searchable text is unchanged
         elif out.is_dir():
             carry_over_index(out, staging)  # the old index serves until the new one is made
         write.swap_in(staging, out)
