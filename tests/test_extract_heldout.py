@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from chronicle.extract.actors import ActorFinder
 from chronicle.extract.article import read_article
 from chronicle.extract.command import event_record
 from chronicle.extract.dates import find_dates
@@ -26,12 +27,14 @@ from chronicle.extract.places import PlaceFinder
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 HELDOUT = REPO / "tests" / "heldout"
-#: The score the rules reached on all 22 held-out articles. On the first 12: 0.684 before the
+#: The score the rules reached on all 26 held-out articles. On the first 12: 0.684 before the
 #: fixes they led to, 0.971 after; 13-16, written after those fixes, scored 0.773 on first
 #: sight and led to the claim-date and expected-strike rules; 17-22 scored 0.893 on first
 #: sight (actors 0.50) and led to the attribution, acronym, speaker, bare-soldiers,
 #: group-reference and branch rules (0.975 on all 22 after them), and to showing a gazetteer
-#: place as the article spells it (0.989).
+#: place as the article spells it (0.989); 23-26 scored 0.502 on first sight and led to the
+#: place-in-a-name, hyphen, hospital, capture-cue, gang and most-named-group rules (0.991 on
+#: all 26 after them).
 FLOOR = 0.98
 
 
@@ -264,7 +267,7 @@ def test_since_a_date_alone_still_starts_a_period():
 @pytest.mark.parametrize("habit", [
     "Convoys on the road to Menaka are often hit by roadside bombs.",
     "Rebel cells still carry out ambushes in the hills around Rutshuru.",
-    "The army retook Marawi in 2017 after five months of fighting.",
+    "Peace returned to Marawi in 2017 after five months of fighting.",
 ])
 def test_what_keeps_happening_is_no_event(world, tmp_path, habit):
     events = extract(world, tmp_path, (
@@ -416,3 +419,91 @@ def test_which_spelling_a_place_is_shown_in(written, source, shown):
     place = PlaceMatch("Aţ Ţārmīyah", written, 0, len(written), "town", "Iraq", "Baghdad",
                        None, None, None, source, None, "in")
     assert shown_name(place) == shown
+
+
+# --- rules from the four articles 23-26 (Tinzaouaten, Kismayo, Reasi, Pont-Sonde) ---------
+
+def test_a_place_inside_a_groups_name_is_no_scene(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Rebels killed 30 soldiers near Kidal in Mali on Saturday, officials said.\n\n"
+        "The Movement for the Liberation of Azawad (MLA) said on Sunday it had killed 30 "
+        "soldiers on Saturday.\n"), "2024-07-29")
+    assert [(e["place"], e["actors"]) for e in events] == [
+        ("Kidal", ["Malian army", "Movement for the Liberation of Azawad"])]
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Gunmen killed 70 people in the town of Pont-Sonde in Haiti on Thursday.", "Pont-Sonde"),
+    ("On Thursday, gunmen killed 12 people in Wagner in Mali, officials said.", None),
+])
+def test_a_piece_of_a_name_or_an_actors_name_is_no_place(world, tmp_path, sentence, place):
+    events = extract(world, tmp_path, sentence + "\n", "2024-10-04")
+    assert all(e["place"] in (place, "Haiti", "Mali") for e in events)
+    assert place is None or events[0]["place"] == place
+
+
+def test_where_the_wounded_were_taken_is_no_scene(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed nine people near the village of Tangri on Sunday, police said.\n\n"
+        "At least 30 others were injured and were taken to hospitals in Jammu.\n"),
+        "2024-06-10")
+    assert brief(events) == [("2024-06-09", "Tangri", 9, True)]
+    assert events[0]["injured"] == 30
+
+
+@pytest.mark.parametrize("sentence", [
+    "The bus came under fire near Kismayo on Sunday.",
+    "The army retook Kismayo on Sunday.",
+    "The rebels were driven out of Kismayo on Sunday.",
+])
+def test_fire_capture_and_expulsion_are_events(world, tmp_path, sentence):
+    events = extract(world, tmp_path, sentence + "\n", "2024-06-10")
+    assert [(e["date"], e["place"]) for e in events] == [("2024-06-09", "Kismayo")]
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("Members of the Village Boys gang killed 20 people in Cabaret on Sunday.",
+     "Village Boys gang"),
+    ("Police said they suspected fighters of Jaish-e-Mohammed, a Pakistan-based group, of "
+     "killing 20 people in Cabaret on Sunday.", "Jaish-e-Mohammed"),
+])
+def test_gangs_and_fighters_of_a_named_group(world, tmp_path, sentence, actor):
+    events = extract(world, tmp_path, sentence + "\n", "2024-06-10")
+    assert events[0]["actors"] == [actor]
+
+
+def test_security_forces_are_the_countrys_unless_sent_to_search(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen stormed a hotel in Kismayo in Somalia on Sunday, killing nine people before "
+        "security forces killed the attackers.\n\n"
+        "Officials launched a search for accomplices with police and security forces.\n"),
+        "2024-03-18")
+    assert events[0]["actors"] == ["Somali army"]
+    found = ActorFinder().find("Officials launched a search with army soldiers.", "Somalia")
+    assert found == []
+
+
+def test_a_mainly_hindu_district_is_no_place_name():
+    from chronicle.extract.events import _places_by_cue
+    assert [p.name for p in _places_by_cue("Attacks in Reasi, a mainly Hindu district.")] == []
+    assert [p.name for p in _places_by_cue("Attacks in the Rajouri district.")] == ["Rajouri"]
+
+
+def test_a_group_stepping_up_attacks_is_no_event(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "Gunmen killed 14 bus passengers near Mastung in Pakistan on Thursday, police said.\n\n"
+        "Separatists have stepped up attacks on security forces in Quetta this year.\n"),
+        "2025-02-21")
+    assert brief(events) == [("2025-02-20", "Mastung", 14, True)]
+
+
+def test_the_rebels_are_the_group_named_most(world, tmp_path):
+    events = extract(world, tmp_path, (
+        "The Movement for the Liberation of Azawad (MLA) said it killed 30 soldiers near Kidal "
+        "in Mali on Saturday. The MLA said five of its fighters were killed.\n\n"
+        "JNIM also said it had attacked the soldiers.\n\n"
+        "The rebels had taken the town of Ber in March 2023, when 12 people were killed.\n"),
+        "2024-07-29")
+    assert events[-1]["date"] == "2023-03"
+    assert "JNIM" not in events[-1]["actors"]
+    assert "Movement for the Liberation of Azawad" in events[-1]["actors"]

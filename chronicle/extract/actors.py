@@ -59,7 +59,7 @@ _FORCE = (rf"(?:national\s+|armed\s+|special\s+|government\s+)?(?P<force>{_ARMY}
 # report from a country are its army's (police); troops "pursuing" or "sent" after the
 # attack only answer it...
 _BARE_TROOPS = re.compile(
-    r"\b(?:soldiers|troops|police\s+officers|policemen)\b"
+    r"\b(?:soldiers|troops|police\s+officers|policemen|security\s+forces)\b"
     r"(?!\s+(?:(?:were|are|all)\s+)?(?:with|of|from)\s+(?:the\s+|an?\s+)?(?:[A-Z]|UN\b))"
     r"(?!\s+(?:were\s+|are\s+|have\s+been\s+|had\s+been\s+)?(?:pursuing|pursued|hunting|"
     r"searching|combing|sent|deployed|dispatched|reinforcing))", re.I)
@@ -69,6 +69,8 @@ _OTHERS_TROOPS = re.compile(
     r"our|his|her|child|former|ex|opposing|coalition|peacekeeping|sent|send|sends|deployed|"
     r"deploy|deploys|dispatched|withdrew|withdraw|withdrawn|pulled)\s+(?:[\w-]+\s+)?"
     r"|\b[A-Z][A-Z.]+\s+)$")
+# "launched a search for the attackers with army and paramilitary soldiers": sent after
+_ANSWERING = re.compile(r"\b(?:search|manhunt|hunt|reinforcements?|reinforced)\b[^.;]*$", re.I)
 _DESCRIBED_AFTER = re.compile(
     r"^(?:'s\s+(?:[\w-]+\s+)?)?(?:-|\s)?\s*(?:linked|allied|affiliated|affiliates?|inspired"
     r"|aligned|backed|loyalists?|branch|offshoot|franchise|wing)\b", re.I)
@@ -85,7 +87,11 @@ _MEMBERS_OF = re.compile(
 _GROUP = re.compile(r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,4})group\b")
 _FIGHTERS = re.compile(
     r"\b(?P<name>(?:[A-Z][\w'-]+\s+){1,3})(?P<noun>militants|fighters|rebels|insurgents|"
-    r"militia|militias|militiamen|jihadists|separatists|hunters|vigilantes)\b")
+    r"militia|militias|militiamen|jihadists|separatists|hunters|vigilantes|gang|gangs)\b")
+# "suspected fighters of Lashkar-e-Taiba": the group is the name after "of"
+_MEMBERS_OF_NAME = re.compile(
+    r"\b(?:fighters|militants|members|rebels|insurgents|gunmen|elements)\s+of\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'-]+(?:\s+(?:[A-Z][\w'-]+|al|el|of|the)){0,4})")
 
 
 class ActorFinder:
@@ -119,6 +125,10 @@ class ActorFinder:
         self._government = re.compile(
             r"\b(?:government|pro-government|national army|the army|the military|state)"
             r"(?:\s+(?P<force>soldiers|troops|forces|army))?\b", re.I)
+
+    def knows(self, name: str) -> bool:
+        """Whether `name` is a known actor's name or alias ("Wagner" is no town here)."""
+        return tuple(fold(name).split()) in self._names
 
     def _index_keys(self) -> set[str]:
         return {" ".join(k) for k in self._names}
@@ -172,7 +182,8 @@ class ActorFinder:
                     self._claim(found, self._force(country, match.group("force") or "army",
                                                    country), match)
             for match in _BARE_TROOPS.finditer(text):
-                if not _OTHERS_TROOPS.search(text, max(0, match.start() - 30), match.start()):
+                if not _OTHERS_TROOPS.search(text, max(0, match.start() - 30), match.start()) \
+                        and not _ANSWERING.search(text, max(0, match.start() - 60), match.start()):
                     force = "police" if match.group().lower().startswith("police") else "army"
                     self._claim(found, self._force(country, force, country), match)
 
@@ -284,10 +295,26 @@ class ActorFinder:
             mention = ActorMention(name, text[start:end], start, end, "armed-group",
                                    aliases=(acronym,))
             self._claim(found, mention, match, span=(start, end))
+        for match in _MEMBERS_OF_NAME.finditer(text):
+            name = match.group("name").rstrip()
+            while name.split()[-1] in ("of", "the", "al", "el"):
+                name = name.rsplit(" ", 1)[0]
+            start = match.start("name")
+            if _is_place_name(name) or fold(name) in NON_PARTIES or name.split()[0] in (
+                    nations.COUNTRY_OF_DEMONYM) or fold(name.split()[0]) in GENERIC:
+                continue
+            known = self._names.get(tuple(fold(name).split()))
+            if known is not None:
+                if self._counts(known, text, start, start + len(name)):
+                    self._claim_known(found, known, text, start, start + len(name))
+                continue
+            mention = ActorMention(name, name, start, start + len(name), "armed-group")
+            self._claim(found, mention, match, span=(start, start + len(name)))
         for pattern, suffix in ((_GROUP, ""), (_FIGHTERS, "noun")):
             for match in pattern.finditer(text):
                 words = match.group("name").split()
-                if any(re.search(r"-(?:linked|allied|affiliated|backed)$", w) for w in words):
+                if any(re.search(r"-(?:linked|allied|affiliated|backed|based|run|led)$", w)
+                       for w in words):
                     continue  # "an Al Qaeda-linked group": described by another
                 while words and (fold(words[0]) in GENERIC or _is_place_name(
                         words[0].removesuffix("'s")) or words[0] in nations.COUNTRY_OF_DEMONYM):

@@ -18,13 +18,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from chronicle.extract import nations
-from chronicle.extract.actors import ActorFinder, ActorMention
+from chronicle.extract.actors import (
+    _BRACKETED,
+    NON_PARTIES,
+    ActorFinder,
+    ActorMention,
+    _is_place_name,
+)
 from chronicle.extract.article import Article, Sentence
 from chronicle.extract.casualties import Count, find_casualties
 from chronicle.extract.dates import DateMention, find_dates
 from chronicle.extract.lexicon import Lexicon
 from chronicle.extract.places import PlaceFinder, PlaceMatch
-from chronicle.extract.text import plain_quotes
+from chronicle.extract.text import fold, plain_quotes
 from chronicle.model import FuzzyDate, Precision
 
 RECENT_DAYS = 7
@@ -37,6 +43,8 @@ _CUE = re.compile(
     r"|rockets?|mortars?|landmines?|suicide|storm(?:ed|ing)|torch(?:ed|ing)|set fire|burned"
     r"|looted|gunmen|attackers|assailants|overr[au]n|besieged|shot|shooting|gunfights?"
     r"|firefights?|exchange of fire|car bomb|among the (?:victims|casualties)"
+    r"|under (?:heavy )?fire|re(?:took|captured?)|captured|(?:driven|drove|pushed)\s+(?:\w+\s+)?"
+    r"out of|seized (?:control of )?(?:the )?(?:town|city|village|base|camp|port)"
     r"|lost\s+(?:\d+|[a-z-]+)\s+(?:of\s+(?:our|its|their)\s+)?(?:soldiers|troops|men|officers))\b",
     re.I)
 _MULTI = re.compile(
@@ -180,7 +188,13 @@ class Extractor:
         return [_Clause(sentence, core, 0, [], [], party, [])]
 
     def _places(self, text: str) -> list[PlaceMatch]:
-        found = [p for p in self.places.find(text) if p.text not in nations.COUNTRY_OF_DEMONYM]
+        names = [m.span() for m in _BRACKETED.finditer(text)
+                 if not _is_place_name(m.group("name")) and fold(m.group("acronym")) not in (
+                     NON_PARTIES)]
+        found = [p for p in self.places.find(text) if p.text not in nations.COUNTRY_OF_DEMONYM
+                 and not _part_of_a_word(text, p.start, p.end)
+                 and not any(start <= p.start and p.end <= end for start, end in names)
+                 and (p.kind == "country" or not self.actors.knows(p.text))]
         for place in _places_by_cue(text):
             if not any(place.start < p.end and p.start < place.end for p in found):
                 found.append(place)
@@ -214,7 +228,8 @@ class Extractor:
         if named is not None:
             actors = _refer_back(text, actors, named)
         places = [p for p in places if not any(p.start < a.end and a.start < p.end
-                                                for a in actors)]
+                                                for a in actors)
+                  and not _CARED_FOR_IN.search(text, max(0, p.start - 40), p.start)]
         places = [p for p in places if not (p.kind == "country" and any(
             a.start - p.end in (2, 3) and text[p.end:a.start].strip() in ("'s", "’s")
             for a in actors))]  # "Russia's Wagner group": whose, not where
@@ -243,6 +258,18 @@ class Extractor:
                 find_casualties(part),
             ))
         return clauses
+
+
+# "taken to hospitals in Reasi and Jammu": where the wounded were cared for, not the scene
+_CARED_FOR_IN = re.compile(
+    r"\b(?:hospitals?|clinics?|morgues?|mortuary|(?:taken|flown|evacuated|rushed|airlifted)"
+    r"\s+to)\b[^,.;]{0,25}$", re.I)
+
+
+def _part_of_a_word(text: str, start: int, end: int) -> bool:
+    """ "Pont" in "Pont-Sonde": a piece of a hyphenated name is not the place."""
+    return bool(re.match(r"-[A-Z]", text[end:end + 2])) or (
+        start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha())
 
 
 # What follows an actor's name and makes it no party to the event: "the Houthi-run health
@@ -301,7 +328,8 @@ _BYSTANDER_BEFORE = re.compile(
 _VILLAGE = re.compile(
     r"\b(?:(?P<noun>village|town|hamlet|locality|commune|settlement|city) of"
     r"|near the (?:village|town) of|near|(?:forces|troops|soldiers|base|camp|positions?|"
-    r"garrison|post) (?:in|at))\s+(?P<name>[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)?)"
+    r"garrison|post) (?:in|at))\s+"
+    r"(?P<name>[A-Z][a-z']+(?:-[a-z]+)*(?:[ -][A-Z][a-z']+(?:-[a-z]+)*)?)"
     r"|\b(?P<before>[A-Z][a-z-]+(?:'[A-Z][a-z]+)?(?:[ -][A-Z][a-z-]+)?)\s+(?:(?:displacement|"
     r"displaced|refugee|IDP) )?(?P<after>village|camp"
     r"|locality|commune"
@@ -318,6 +346,11 @@ _NOT_A_PLACE_NAME = frozenset((
 ))
 
 
+_DESCRIBING = re.compile(
+    r"\b(?:mainly|mostly|largely|predominantly|overwhelmingly|majority|traditionally)\s+$",
+    re.I)
+
+
 def _places_by_cue(text: str) -> list[PlaceMatch]:
     """Unknown names a place noun or "near" marks as places: drafts name them (a person adds
     the coordinates) rather than lose the scene."""
@@ -329,6 +362,8 @@ def _places_by_cue(text: str) -> list[PlaceMatch]:
         if first in _NOT_A_PLACE_NAME or first in nations.COUNTRY_OF_DEMONYM or (
                 nations.country_name(name)) or match.group(group) is None:
             continue
+        if _DESCRIBING.search(text, max(0, match.start(group) - 20), match.start(group)):
+            continue  # "a mainly Hindu district": what the district is, not its name
         kind = "region" if match.group("after") in ("region", "district", "province") else (
             "area" if match.group("after") == "area" else "village")
         if match.group(0).split()[0] in ("forces", "troops", "soldiers", "base", "camp",
@@ -379,7 +414,7 @@ def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMen
                                            a.start < match.end("head") for a in found):
             found.append(replace(earlier, text=match.group("head"), start=match.start("head"),
                                  end=match.end("head")))
-    group = named.get(_GROUP_KEY)
+    group = _most_named(named)
     if group is not None and not any(a.kind in _GROUP_KINDS for a in found):
         for match in _GROUP_REFERENCE.finditer(text):
             if not any(match.start() < a.end and a.start < match.end() for a in found):
@@ -390,9 +425,21 @@ def _refer_back(text: str, actors: list[ActorMention], named: dict[str, ActorMen
         words = actor.name.split()
         if len(words) > 1 and words[-1].lower() in ("coalition", "militia", "junta"):
             named[words[-1].lower()] = actor
+    for actor in found:  # told again by a reference counts as told
         if actor.kind in _GROUP_KINDS:
-            named[_GROUP_KEY] = actor
+            key = _GROUP_KEY + actor.name
+            earlier = named.pop(key, None)  # re-inserted: the dict's order is the last told
+            named[key] = replace(actor, start=(earlier.start if earlier else 0) + 1)
     return sorted(found, key=lambda a: a.start)
+
+
+def _most_named(named: dict[str, ActorMention]) -> ActorMention | None:
+    """The armed group the article has named most often so far (`start` holds the count
+    there), the last told of equals: "the rebels" after the rebels' coalition was named
+    twice and a jihadist group once in passing."""
+    groups = [(a.start, i, a) for i, (k, a) in enumerate(named.items())
+              if k.startswith(_GROUP_KEY)]
+    return max(groups, key=lambda g: g[:2])[2] if groups else None
 
 
 def _recall_named_places(places: list[list[PlaceMatch]], texts: list[str]
@@ -430,7 +477,8 @@ _ANTICIPATED = re.compile(
 # three years of fighting": what keeps happening or lasted years, not one event
 _HABITUAL = re.compile(
     r"\b(?:still|often|frequently|regularly|routinely|repeatedly|increasingly|(?:years|months|"
-    r"decades|weeks)\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+    r"decades|weeks)\s+of|stepped\s+up|step\s+up|steps\s+up|intensified|escalated)\s+"
+    r"(?:[\w-]+\s+){0,3}$", re.I)
 
 
 def _happened(part: str) -> bool:
