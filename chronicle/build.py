@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chronicle import write
+from chronicle.content.store import ContentStore
 from chronicle.diagnostics import ContentError, Diagnostic, error
 from chronicle.link import Linked, link
 from chronicle.model import Chronology, Event
@@ -96,6 +97,24 @@ class Builder:
     def __init__(self, *, remember: bool = True) -> None:
         self._remember = remember
         self._last: _LastBuild | None = None
+        self._store: ContentStore | None = None
+        self._store_where: tuple[Path, bool | None] | None = None
+
+    def _read(self, root: Path, drafts: bool | None,
+              changed: Iterable[Path] | None) -> tuple[Chronology, list[Diagnostic]]:
+        """Everything, or (when this Builder remembers and a watcher named the changed
+        paths) only those files again: the watcher's list is trusted, and a full rebuild
+        (`changed=None`) reads every file, unchanged ones from the parse cache."""
+        if not self._remember:
+            return _load(root, drafts)
+        if self._store is None or self._store_where != (root, drafts) or changed is None:
+            self._store, self._store_where = ContentStore(drafts), (root, drafts)
+            try:
+                return self._store.load(root)
+            except BaseException:
+                self._store = None
+                raise
+        return self._store.update(changed)
 
     def __call__(self, root: Path, out: Path | None = None, *, drafts: bool | None = None,
                  strict: bool = False, changed: Iterable[Path] | None = None,
@@ -105,7 +124,7 @@ class Builder:
         where = (root, Path(out) if out is not None else None, drafts)
         last = self._last if self._last is not None and self._last.where == where else None
         self._last = None  # kept again only when this build succeeds
-        chronology, diagnostics = _load(root, drafts)
+        chronology, diagnostics = self._read(root, drafts, changed)
         if any(d.is_error for d in diagnostics) or (strict and diagnostics):
             raise ContentError(diagnostics)
         if last is not None and changed is not None:
