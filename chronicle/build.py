@@ -194,23 +194,22 @@ class Builder:
         last.fingerprint.forget([*deps, "events"])
         if not last.readers:
             last.readers = _event_readers(last.pages.values())
-        touched = sorted({url for dep in deps for url in last.readers.get(dep, ())})
-        stale = []
-        for url in touched:
-            page = last.pages[url]
-            key = _page_key(page, last.fingerprint, last.templates, last.shared)
-            if key != last.keys[url]:
-                last.keys[url] = key
-                stale.append(page)
         # the edited events' own pages first: they are what the person is looking at
-        own = {entity_url("events", event.id) for event in edited}
-        stale.sort(key=lambda page: (page.url not in own, page.kind == "data", page.url))
+        own = sorted(entity_url("events", event.id) for event in edited)
+        others = sorted({url for dep in deps for url in last.readers.get(dep, ())} - set(own))
+        others.sort(key=lambda url: last.pages[url].kind == "data")  # the big files last
         config = chronology.config
-        first = [page for page in stale if page.url in own]
-        write.write_in_place(last.out, {p.url: render_page(last.env, p, config) for p in first},
-                             ())
-        rest = {p.url: render_page(last.env, p, config) for p in stale[len(first):]}
-        write.write_in_place(last.out, rest, ())
+        stale = []
+        for batch in (own, others):
+            outputs = {}
+            for url in batch:
+                page = last.pages[url]
+                key = _page_key(page, last.fingerprint, last.templates, last.shared)
+                if key != last.keys[url]:
+                    last.keys[url] = key
+                    stale.append(page)
+                    outputs[url] = render_page(last.env, page, config)
+            write.write_in_place(last.out, outputs, ())
         if stale:
             write.write_manifest(last.where[0], last.out, last.keys)
             if search:
