@@ -75,7 +75,6 @@ class _LastBuild:
     where: tuple[Path, Path | None, bool | None]  # root, out as asked, drafts
     out: Path
     chronology: Chronology
-    diagnostics: list[Diagnostic]
     linked: Linked
     env: object
     pages: dict[str, Page]
@@ -170,7 +169,7 @@ class Builder:
             index_site(out)
         counts = dict(sorted(Counter(p.kind for p in pages).items()))
         if self._remember:
-            self._last = _LastBuild(where, out, chronology, diagnostics, linked, env,
+            self._last = _LastBuild(where, out, chronology, linked, env,
                                     {p.url: p for p in pages}, keys, fingerprint, templates,
                                     shared, counts)
         return BuildReport(out, counts, len(chronology.events),
@@ -214,7 +213,7 @@ class Builder:
             write.write_manifest(last.where[0], last.out, last.keys)
             if search:
                 index_site(last.out)
-        last.chronology, last.diagnostics = chronology, diagnostics
+        last.chronology = chronology
         return BuildReport(last.out, last.counts, len(chronology.events),
                            [d for d in diagnostics if not d.is_error],
                            time.perf_counter() - started, {p.url for p in stale}, set())

@@ -266,7 +266,7 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None) -> In
     shutil.rmtree(staging, ignore_errors=True)
     try:
         if previous is not None and _bundle_digest(Path(previous)) == digest:
-            shutil.copytree(Path(previous) / BUNDLE, staging, copy_function=_link_or_copy)
+            _link_tree(Path(previous) / BUNDLE, staging)
             reused = True
         else:
             _make_bundle(executable, pages, digest, staging)
@@ -307,7 +307,12 @@ def carry_over_index(old_site: Path, new_site: Path) -> None:
     source = Path(old_site) / BUNDLE
     if not source.is_dir() or (Path(new_site) / BUNDLE).exists():
         return
-    shutil.copytree(source, Path(new_site) / BUNDLE, copy_function=_link_or_copy)
+    _link_tree(source, Path(new_site) / BUNDLE)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """A copy of a bundle that costs no bytes: its files hard-linked (copied where links fail)."""
+    shutil.copytree(source, target, copy_function=_link_or_copy)
 
 
 def _link_or_copy(source: str, target: str) -> None:
