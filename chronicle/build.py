@@ -10,7 +10,6 @@ inherit the loaded chronology and compiled templates instead of loading them aga
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 import time
@@ -26,6 +25,7 @@ from chronicle.link import Linked, link
 from chronicle.model import Chronology, Event
 from chronicle.pages import Fingerprints, Page, plan, static_pages
 from chronicle.render import render_page
+from chronicle.render.batch import render_all
 from chronicle.render.templates import (
     make_environment,
     template_digests,
@@ -36,7 +36,6 @@ from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
 from chronicle.search import carry_over_index, index_site
 
-PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
 IN_PLACE_MIN = 64
 
@@ -322,7 +321,7 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         missing = set(write.link_unchanged(out, staging, unchanged)) if out.is_dir() else set(
             unchanged)
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
-        _render_all(todo, staging, env, config)
+        render_all(todo, staging, env, config)
         if search:
             index_site(staging, previous=out)  # part of the site, swapped in with it; the old
             # bundle is linked in when the searchable text is unchanged
@@ -333,50 +332,6 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         write.discard(staging)
         raise
     return {p.url for p in todo}
-
-
-# -- rendering, serial or on every core ----------------------------------------------------
-
-_JOB: tuple | None = None  # (pages, staging, env, config), inherited by forked workers
-
-
-def _render_all(pages: list[Page], staging: Path, env, config) -> None:
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < PARALLEL_MIN_PAGES or workers < 2 or sys.platform == "win32":
-        _render_range(pages, staging, env, config, 0, len(pages))
-        return
-    import multiprocessing
-
-    global _JOB
-    # the exports are few but each as heavy as hundreds of pages: give each its own task,
-    # first, so the two cores finish together
-    pages = sorted(pages, key=lambda p: p.kind != "data")
-    heavy = sum(p.kind == "data" for p in pages)
-    _JOB = (pages, staging, env, config)
-    try:
-        batch = max(50, len(pages) // (workers * 8))
-        ranges = [(i, i + 1) for i in range(heavy)] + [
-            (i, min(i + batch, len(pages))) for i in range(heavy, len(pages), batch)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for _ in pool.imap_unordered(_render_batch, ranges):
-                pass
-    finally:
-        _JOB = None
-
-
-def _render_batch(bounds: tuple[int, int]) -> None:
-    pages, staging, env, config = _JOB
-    _render_range(pages, staging, env, config, *bounds)
-
-
-def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> None:
-    made: set[Path] = set()
-    for page in pages[start:stop]:
-        target = staging / page.url
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(render_page(env, page, config))
 
 
 # -- the command ---------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from chronicle import build as build_module
 from chronicle.build import build
 from chronicle.cli import main
 from chronicle.diagnostics import ContentError
+from chronicle.render import batch
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -33,7 +33,7 @@ def test_two_builds_are_byte_identical(copy_site, tmp_path):
 def test_parallel_rendering_writes_what_serial_rendering_writes(copy_site, tmp_path, monkeypatch):
     root = copy_site("basic")
     build(root, tmp_path / "serial", search=False)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     (root / ".chronicle-cache").rename(root / "old-cache")
     report = build(root, tmp_path / "parallel", search=False)
     assert report.rendered == set(snapshot(tmp_path / "parallel"))
