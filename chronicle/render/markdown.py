@@ -13,6 +13,8 @@ import re
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from chronicle.render.simplemd import render_simple
+
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -37,7 +39,8 @@ def render_markdown(text: str) -> Markup:
         return Markup("")
     if _is_plain(text):
         return Markup(_plain_paragraphs(text))
-    return Markup(_PARSER.render(text))
+    simple = render_simple(text)
+    return Markup(simple if simple is not None else _PARSER.render(text))
 
 
 def _is_plain(text: str) -> bool:
