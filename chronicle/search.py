@@ -1,9 +1,16 @@
 """Full-text search: a Pagefind index written into the built site, the last build step.
 
-Pagefind's own `--site` crawl reads pages in parallel and numbers them in whatever order they
-finish, so two runs over the same site write different bytes. Chronicle wants byte-identical
-output, so it feeds pages to Pagefind's service one at a time, in sorted path order, through
-the `pagefind` package's Python API; the index then depends only on the pages.
+Two writers make the same bundle (tests/test_search_writer.py decodes and compares them):
+- `chronicle` (the default): Chronicle's own writer of Pagefind's format
+  (pagefind_html, pagefind_words, pagefind_writer, pagefind_records). It reads each page
+  once for as long as the page is unchanged and merges the readings, so a save costs the
+  changed pages and a merge, and a large build reads pages on every core. Pagefind's
+  runtime files (pagefind.js, its UI and WASM) still come from the pinned binary.
+- `pagefind`: the binary's service, the pages fed one at a time in sorted path order (its
+  own `--site` crawl numbers pages in whatever order they finish, so two runs differ), then
+  made byte-identical by pagefind_canon. Kept as the reference the writer is checked against,
+  and as a way back: CHRONICLE_SEARCH_WRITER=pagefind.
+Either way the pages are numbered in sorted path order, so the index depends only on them.
 
 Only pages that mark their content with `data-pagefind-body` (events, actors, places) are
 indexed: the timeline and year pages would otherwise drown every result in duplicates.
@@ -37,6 +44,8 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
+from chronicle.pagefind_records import read_pages
+from chronicle.pagefind_writer import RECORD_VERSION, bundle_files, write_files
 
 #: Pagefind writes its bundle here, relative to the site; the search page loads it from there.
 BUNDLE = "pagefind"
@@ -50,6 +59,10 @@ EXCLUDE = ("ol.events", "nav.prev-next", "figure.chart", "details.chart-data", "
 INDEX_CONFIG = {"keep_index_url": True, "exclude_selectors": list(EXCLUDE)}
 #: Written in the bundle: the digest of the input that made it (see `input_digest`).
 DIGEST_FILE = "chronicle-input.sha256"
+#: Environment variable choosing who writes the bundle (see `chosen_writer`).
+WRITER_SWITCH = "CHRONICLE_SEARCH_WRITER"
+WRITERS = ("chronicle", "pagefind")
+DEFAULT_WRITER = "chronicle"
 
 
 class SearchIndexError(ChronicleError):
@@ -193,10 +206,12 @@ def searchable_part(html: str) -> str | None:
     return f"<!DOCTYPE html>{root_tag}<head>{title}</head><body>{html[opening:end]}</body></html>"
 
 
-def input_digest(pages: list[tuple[str, str]], version: str) -> str:
-    """What the bundle is a function of: Pagefind's version, the settings and the pages.
-    Equal digests mean Pagefind would write the same bytes again, so it need not run."""
-    digest = hashlib.sha256(json.dumps([version, INDEX_CONFIG]).encode())
+def input_digest(pages: list[tuple[str, str]], version: str, writer: str = "pagefind") -> str:
+    """What the bundle is a function of: Pagefind's version, the writer, the settings and the
+    pages. Equal digests mean the same bytes would be written again, so no need to."""
+    header = [version, INDEX_CONFIG] if writer == "pagefind" else [
+        version, INDEX_CONFIG, writer, RECORD_VERSION]
+    digest = hashlib.sha256(json.dumps(header).encode())
     for url, html in pages:
         encoded = html.encode("utf-8")
         digest.update(f"\0{url}\0{len(encoded)}\0".encode())
@@ -226,6 +241,50 @@ def _index(executable: Path, pages: list[tuple[str, str]], output: Path) -> None
         target.write_bytes(base64.b64decode(file["content"]))
 
 
+def runtime_files(executable: Path, languages: list[str],
+                  cache: Path | None = None) -> dict[str, bytes]:
+    """Pagefind's runtime (pagefind.js, its UI, worker and WASM) as the pinned binary writes
+    it, for Chronicle's own writer: taken from the bundle it makes of one tiny page per
+    language, once per binary and set of languages (kept in `cache` when given, else for
+    the process). Never written by hand, so it always matches the format's version."""
+    key = hashlib.sha256(json.dumps([str(executable), executable.stat().st_size,
+                                     sorted(languages)]).encode()).hexdigest()[:16]
+    if key in _RUNTIME:
+        return _RUNTIME[key]
+    stored = cache / f"pagefind-runtime-{key}" if cache is not None else None
+    if stored is not None and (stored / "complete").is_file():
+        files = {p.name: p.read_bytes() for p in sorted(stored.iterdir()) if p.name != "complete"}
+        _RUNTIME[key] = files
+        return files
+    service = _Service(executable)
+    try:
+        index_id = service.send({"type": "NewIndex", "config": {}})["index_id"]
+        service.send_all([{"type": "AddFile", "index_id": index_id, "file_path": None,
+                           "url": f"/{number}.html",
+                           "file_contents": f'<html lang="{language}"><body><p>runtime</p>'
+                                            "</body></html>"}
+                          for number, language in enumerate(sorted(languages))])
+        answer = service.send({"type": "GetFiles", "index_id": index_id})["files"]
+    finally:
+        service.close()
+    files = {f["path"]: base64.b64decode(f["content"]) for f in answer
+             if "/" not in f["path"] and f["path"] != "pagefind-entry.json"
+             and not f["path"].endswith(".pf_meta")}
+    _RUNTIME[key] = files
+    if stored is not None:
+        try:
+            stored.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                (stored / name).write_bytes(data)
+            (stored / "complete").write_text("ok\n")
+        except OSError:
+            pass  # a cache that cannot be written only costs the next build a second
+    return files
+
+
+_RUNTIME: dict[str, dict[str, bytes]] = {}
+
+
 def _pagefind() -> tuple[Path, str]:
     """Pagefind's binary and version, or a clear error saying how to install them."""
     try:
@@ -249,17 +308,31 @@ def _bundle_digest(site: Path) -> str | None:
         return None
 
 
-def index_site(out_dir: Path | str, *, previous: Path | str | None = None) -> IndexReport:
+def chosen_writer(writer: str | None = None) -> str:
+    """Who writes the bundle: `chronicle` (pagefind_writer, the default) or `pagefind` (the
+    binary's service); the CHRONICLE_SEARCH_WRITER environment variable chooses too."""
+    chosen = writer or os.environ.get(WRITER_SWITCH) or DEFAULT_WRITER
+    if chosen not in WRITERS:
+        raise SearchIndexError(f"{WRITER_SWITCH}={chosen!r}: expected one of "
+                               f"{', '.join(WRITERS)}")
+    return chosen
+
+
+def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
+               cache_dir: Path | str | None = None, writer: str | None = None) -> IndexReport:
     """Write `<out_dir>/pagefind/`, replacing an older index whole (written aside, then moved).
 
     When the pages are what made the site's current bundle, or `previous`'s (the site this
-    one replaces), that bundle is kept (or linked in) instead of indexing again.
+    one replaces), that bundle is kept (or linked in) instead of indexing again. Chronicle's
+    own writer keeps each page's reading in memory, and in `cache_dir` when given (the
+    chronology's .chronicle-cache/), so only changed pages are read again.
     """
     site = Path(out_dir)
     start = time.perf_counter()
+    writer = chosen_writer(writer)
     executable, version = _pagefind()
     pages = searchable_input(site)
-    digest = input_digest(pages, version)
+    digest = input_digest(pages, version, writer)
     if _bundle_digest(site) == digest:
         return IndexReport(len(pages), time.perf_counter() - start, reused=True)
     staging = site / f".{BUNDLE}-new"
@@ -268,8 +341,12 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None) -> In
         if previous is not None and _bundle_digest(Path(previous)) == digest:
             _link_tree(Path(previous) / BUNDLE, staging)
             reused = True
-        else:
+        elif writer == "pagefind":
             _make_bundle(executable, pages, digest, staging)
+            reused = False
+        else:
+            _write_bundle(executable, pages, digest, staging,
+                          None if cache_dir is None else Path(cache_dir))
             reused = False
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -298,6 +375,18 @@ def _make_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
     else:
         canonicalise(staging)
     # written last: a bundle with a digest is a whole one
+    (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+
+
+def _write_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
+                  staging: Path, cache: Path | None) -> None:
+    """Chronicle's own writer: each page read (or its reading reused), then merged."""
+    records, _ = read_pages(pages, EXCLUDE, cache)
+    if records:
+        languages = sorted({r.language for r in records})
+        files = bundle_files(records, runtime_files(executable, languages, cache))
+        write_files(files, staging)
+    staging.mkdir(exist_ok=True)
     (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
 
 

@@ -1,0 +1,423 @@
+"""Pagefind 1.5.2's search bundle, written by Chronicle instead of Pagefind's binary.
+
+The binary re-reads every page on every build, on one core, and holds the whole site in
+memory (~12 s and ~100 s at 10k and 50k events). The bundle it writes is a plain format
+(`pagefind/src/index/`, `output/`): gzip'd CBOR word-index chunks, filter indexes and a
+metadata file, and one gzip'd JSON fragment per page. So Chronicle writes it in two steps:
+
+- `read_page(url, html)`: one page's searchable part into a `PageRecord` (its words with
+  positions and weights, already packed as the index stores them, its fragment, filters,
+  metadata). Pure, cheap, and keyed by a digest of its input, so a save re-reads only the
+  pages whose searchable text changed (and it can run in forked render workers).
+- `write_bundle(records, folder)`: the merge: page numbers, word chunks, filters, metadata,
+  the entry file, and Pagefind's own runtime (its JS, CSS and WASM, taken from the pinned
+  binary once per version: see `runtime_files`).
+
+The result is what `pagefind --service` plus `pagefind_canon.canonicalise` write for the same
+pages, decoded content for decoded content (tests/test_search_writer.py checks it against
+the binary); only gzip's bytes differ, so Pagefind's own runtime reads it unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import itertools
+import json
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from chronicle.pagefind_canon import SIGNATURE, encode
+from chronicle.pagefind_html import exclusion_selectors, parse_page
+from chronicle.pagefind_words import WORD_SYMBOLS, read_meta_words, read_words
+
+#: The Pagefind version whose format this writes; the pinned `pagefind[bin]`.
+PAGEFIND_VERSION = "1.5.2"
+#: Bumped when this writer's output changes, so cached page records are not reused.
+RECORD_VERSION = "1"
+#: options.rs `default_index_chunk_size`: locations per word-index file.
+CHUNK_SIZE = 20000
+GZIP_LEVEL = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """One page, read and packed: everything the merge needs and nothing it must redo.
+    Plain data only (str, bytes, int, tuples, dicts), so a cache can keep it with marshal."""
+    url: str
+    language: str
+    has_custom_body: bool
+    fragment_hash: str  # utils.rs `full_hash` of the fragment's JSON
+    fragment: bytes  # the fragment file: gzip'd signature + serde_json of the fragment
+    word_count: int
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    sort: tuple[tuple[str, str], ...]
+    #: the metadata fields the meta locations below are numbered by (see `read_page`)
+    meta_fields: tuple[str, ...]
+    #: stem -> (CBOR of its locations and of its meta locations, how many numbers those
+    #: hold), in index/mod.rs `positions_to_packed_page` form; the merge only adds the
+    #: page number
+    words: dict[str, tuple[bytes, int]]
+    #: stem -> ((form with diacritics, CBOR of its locations and meta locations), ...)
+    variants: dict[str, tuple[tuple[str, bytes], ...]]
+
+    def as_tuple(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+
+_SMALL = [bytes([v]) for v in range(24)]
+_UINTS: list[bytes] = []
+
+
+def _uint(value: int) -> bytes:
+    if value < 24:
+        return _SMALL[value]
+    if value < 0x100:
+        return bytes((24, value))
+    if value < 0x10000:
+        return b"\x19" + struct.pack(">H", value)
+    if value < 0x100000000:
+        return b"\x1a" + struct.pack(">I", value)
+    return b"\x1b" + struct.pack(">Q", value)
+
+
+def _head(major: int, value: int) -> bytes:
+    encoded = _uint(value)
+    return bytes([encoded[0] | major << 5]) + encoded[1:]
+
+
+def _int(value: int) -> bytes:
+    return _uint(value) if value >= 0 else _head(1, -1 - value)
+
+
+def _cbor_ints(values: list[int]) -> bytes:
+    """A CBOR array of integers, shortest form, as minicbor writes it."""
+    return _head(4, len(values)) + b"".join([_int(v) for v in values])
+
+
+_EMPTY = _cbor_ints([])
+_DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
+_ONE_LOCATION = b"\x82" + _int(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
+
+
+def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
+    """index/mod.rs `positions_to_packed_page`: sorted by weight (25 first) then position,
+    delta-coded, a negative number announcing each change of weight."""
+    positions = sorted(positions, key=lambda p: (0 if p[1] == 25 else p[1], p[0]))
+    current, last, packed = 25, 0, []
+    for position, weight, _ in positions:
+        if weight != current:
+            packed.append(-weight - 1)
+            packed.append(position)
+            current = weight
+        else:
+            packed.append(position - last)
+        last = position
+    return packed
+
+
+def _meta_locations(entries) -> list[int]:
+    """index/mod.rs `meta_positions_to_packed`: field changes as negative numbers."""
+    packed, current, last = [], None, 0
+    for field_id, position, _ in sorted(entries, key=lambda e: (e[0], e[1])):
+        if field_id != current:
+            packed.append(-(field_id + 1))
+            current, last = field_id, 0
+        packed.append(position - last)
+        last = position
+    return packed
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_PRIVATE = re.compile(r"___PAGEFIND_[\S]+\s?")
+
+
+def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
+              fields: tuple[str, ...] | None = None) -> PageRecord:
+    """The per-page step: HTML (a page's searchable part) to its packed record.
+
+    Meta locations are numbered by `fields`, the site's metadata fields; by default the
+    page's own, which is the site's whenever every page has the same fields (Chronicle's
+    pages all have just a title). The merge re-reads a page whose fields differ."""
+    parsed = parse_page(page, exclusion_selectors(tuple(exclude)))
+    for values in parsed.filters.values():  # fossick/mod.rs `tidy_meta_and_filters`
+        values[:] = [_PRIVATE.sub("", v) if "___PAGEFIND_" in v else v for v in values]
+    meta = {k: _PRIVATE.sub("", v) if "___PAGEFIND_" in v else v
+            for k, v in parsed.meta.items()}
+    language = parsed.language
+    content, words, anchors, word_count = read_words(parsed.digest, language,
+                                                     parsed.anchor_content)
+    filters = dict(sorted(parsed.filters.items()))
+    anchor_list = [{"element": e, "id": i, "text": t, "location": loc}
+                   for e, i, t, loc in anchors]
+    fragment = _json({"url": url, "content": content, "word_count": word_count,
+                      "filters": filters, "meta": meta, "anchors": anchor_list}).encode()
+    own_fields = tuple(sorted(meta))
+    fields = own_fields if fields is None else fields
+    meta_words = read_meta_words(meta, language)
+    if meta_words and fields != own_fields:
+        number = {name: fields.index(name) for name in own_fields}
+        meta_words = {stem: [(number[own_fields[f]], p, o) for f, p, o in entries]
+                      for stem, entries in meta_words.items()}
+    packed: dict[str, tuple[bytes, int]] = {}
+    variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
+    uint = _uint
+    for stem, positions in words.items():
+        if len(positions) == 1:
+            position, weight, original = positions[0]
+            if original is None:
+                if weight == _DEFAULT_WEIGHT:
+                    packed[stem] = (_ONE_LOCATION + uint(position) + _EMPTY, 2)
+                else:
+                    locs = _pack_locations(positions)
+                    packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+                continue
+        plain = [p for p in positions if p[2] is None]
+        if plain:
+            locs = _pack_locations(plain)
+            packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+        if len(plain) != len(positions):
+            forms: dict[str, list] = {}
+            for p in positions:
+                if p[2] is not None:
+                    forms.setdefault(p[2], []).append(p)
+            variants[stem] = tuple((form, _cbor_ints(_pack_locations(forms[form])) + _EMPTY)
+                                   for form in sorted(forms))
+    for stem, entries in meta_words.items():  # index/mod.rs: meta locations join the page's
+        plain = [e for e in entries if e[2] is None]
+        if plain:
+            meta_locs = _meta_locations(plain)
+            if stem in packed:
+                locs_bytes, count = packed[stem]
+                packed[stem] = (locs_bytes[:-len(_EMPTY)] + _cbor_ints(meta_locs),
+                                count + len(meta_locs))
+            else:
+                packed[stem] = (_EMPTY + _cbor_ints(meta_locs), len(meta_locs))
+        forms = {}
+        for e in entries:
+            if e[2] is not None:
+                forms.setdefault(e[2], []).append(e)
+        if forms:
+            known = dict(variants.get(stem, ()))
+            for form in sorted(forms):
+                meta_locs = _cbor_ints(_meta_locations(forms[form]))
+                if form in known:
+                    known[form] = known[form][:-len(_EMPTY)] + meta_locs
+                else:
+                    known[form] = _EMPTY + meta_locs
+            variants[stem] = tuple(known.items())
+    return PageRecord(url, language, parsed.has_custom_body, full_hash(fragment),
+                      _gzip(fragment), word_count,
+                      tuple((k, tuple(v)) for k, v in filters.items()),
+                      tuple(sorted(parsed.sort.items())), fields, packed, variants)
+
+
+def full_hash(data: bytes) -> str:
+    """utils.rs `full_hash`: SHA-1 as Rust's `{:x?}` prints each byte (no zero padding)."""
+    return "".join([_HEX[b] for b in hashlib.sha1(data).digest()])
+
+
+_HEX = [format(b, "x") for b in range(256)]
+
+
+def _gzip(raw: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + raw, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def _short_hash(full: str, taken, start: int) -> str:
+    short = full[:start]
+    while short in taken and len(short) < len(full):
+        short = full[:len(short) + 1]
+    return short
+
+
+def _languages(records: list[PageRecord]) -> dict[str, list[PageRecord]]:
+    """lib.rs `build_indexes`: pages with words, by language; pages of unknown language go
+    with the language of most pages (ties: the first name)."""
+    custom_body = any(r.has_custom_body for r in records)
+    groups: dict[str, list[PageRecord]] = {}
+    for record in records:
+        if (custom_body and not record.has_custom_body) or not (record.words or
+                                                                record.variants):
+            continue
+        groups.setdefault(record.language, []).append(record)
+    unknown = groups.pop("unknown", None)
+    if unknown:
+        if groups:
+            primary = min(groups, key=lambda name: (-len(groups[name]), name))
+            groups[primary].extend(unknown)
+        else:
+            groups["unknown"] = unknown
+    return dict(sorted(groups.items()))
+
+
+def site_fields(records: list[PageRecord]) -> tuple[str, ...]:
+    """index/mod.rs: the site's metadata fields, sorted; meta locations number them."""
+    return tuple(sorted({f for r in records for f in r.meta_fields}))
+
+
+def _page_lists(records: list[PageRecord]):
+    """Each word's pages: {stem: [size, last page, CBOR parts...]} and its variants'."""
+    words: dict[str, list] = {}
+    forms: dict[str, dict[str, list]] = {}
+    page_head = _head(4, 3)
+    deltas = [page_head + _uint(d) for d in range(256)]
+    for number, record in enumerate(records):
+        get = words.get
+        for stem, (data, count) in record.words.items():
+            entry = get(stem)
+            if entry is None:
+                words[stem] = [count + 1, number,
+                               deltas[number] if number < 256 else page_head + _uint(number),
+                               data]
+            else:
+                delta = number - entry[1]
+                entry[0] += count + 1
+                entry[1] = number
+                entry.append(deltas[delta] if delta < 256 else page_head + _uint(delta))
+                entry.append(data)
+        for stem, found in record.variants.items():
+            if stem not in words:
+                words[stem] = [0, 0]
+            known = forms.setdefault(stem, {})
+            for form, data in found:
+                entry = known.get(form)
+                if entry is None:
+                    known[form] = [0, number, page_head + _uint(number), data]
+                else:
+                    entry.append(page_head + _uint(number - entry[1]))
+                    entry[1] = number
+                    entry.append(data)
+    return words, forms
+
+
+def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str, bytes], str]:
+    """index/mod.rs `build_indexes` for one language: its files, and the metadata's hash."""
+    files: dict[str, bytes] = {}
+    prefix_length = len(language) + 8
+    pages, fragments = [], set()
+    filters: dict[str, dict[str, list[int]]] = {}
+    for number, record in enumerate(records):
+        for name, values in record.filters:
+            by_value = filters.setdefault(name, {})
+            for value in values:
+                by_value.setdefault(value, []).append(number)
+        short = _short_hash(f"{language}_{record.fragment_hash}", fragments, prefix_length)
+        fragments.add(short)
+        pages.append([short, record.word_count])
+        files[f"fragment/{short}.pf_fragment"] = record.fragment
+
+    words, forms = _page_lists(records)
+    chunks, chunk, size = [], [], 0
+    for stem in sorted(words):
+        size += words[stem][0]
+        chunk.append(stem)
+        if size >= CHUNK_SIZE:
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    index_chunks, index_taken = [], set()
+    word_head = _head(4, 3)
+    for chunk in chunks:
+        body = [_head(4, 1), _head(4, len(chunk))]
+        for stem in chunk:
+            entry = words[stem]
+            body.append(word_head + encode(stem) + _head(4, (len(entry) - 2) // 2))
+            body.extend(entry[2:])
+            variants = forms.get(stem, {})
+            body.append(_head(4, len(variants)))
+            for form, found in variants.items():
+                body.append(b"\x82" + encode(form) + _head(4, (len(found) - 2) // 2))
+                body.extend(found[2:])
+        raw = b"".join(body)
+        short = _short_hash(f"{language}_{full_hash(raw)}", index_taken, prefix_length)
+        index_taken.add(short)
+        files[f"index/{short}.pf_index"] = _gzip(raw)
+        index_chunks.append([chunk[0], chunk[-1], short])
+    for first, second in itertools.pairwise(index_chunks):  # index/mod.rs `chunk_meta`
+        common = 0
+        for a, b in zip(second[0], first[1], strict=False):
+            if a != b:
+                break
+            common += 1
+        to, fro = first[1][:common + 1], second[0][:common + 1]
+        if to >= first[0]:
+            first[1] = to
+        second[0] = fro
+
+    named_filters = []
+    taken: set[str] = set()
+    for name in sorted(filters):  # as pagefind_canon writes them
+        values = sorted(([value, sorted(numbers)] for value, numbers in filters[name].items()),
+                        key=lambda row: row[0])
+        raw = encode([name, values])
+        short = _short_hash(f"{language}_{hashlib.sha256(SIGNATURE + raw).hexdigest()}",
+                            taken, prefix_length)
+        taken.add(short)
+        files[f"filter/{short}.pf_filter"] = _gzip(raw)
+        named_filters.append([name, short])
+    sorts = [[name, _sorted_pages(records, name)]
+             for name in sorted({k for r in records for k, _ in r.sort})]
+    meta = encode([PAGEFIND_VERSION, pages, index_chunks, named_filters, sorts,
+                   list(site_fields(records))])
+    meta_hash = f"{language}_{hashlib.sha256(SIGNATURE + meta).hexdigest()[:prefix_length]}"
+    files[f"pagefind.{meta_hash}.pf_meta"] = _gzip(meta)
+    return files, meta_hash
+
+
+def _sorted_pages(records: list[PageRecord], name: str) -> list[int]:
+    """index/mod.rs sort orders: numeric when every value reads as a number."""
+    values = [(dict(r.sort)[name], n) for n, r in enumerate(records) if name in dict(r.sort)]
+
+    def number(text: str) -> float | None:
+        try:
+            return struct.unpack("f", struct.pack("f", float(text)))[0]
+        except (ValueError, OverflowError):
+            return None
+
+    if all(number(v) is not None for v, _ in values):
+        values.sort(key=lambda row: number(row[0]))
+    else:
+        values.sort(key=lambda row: row[0])
+    return [n for _, n in values]
+
+
+def bundle_files(records: list[PageRecord], runtime: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file of the bundle by its path in it: each language's index, fragments,
+    filters and metadata, the entry file, and Pagefind's runtime (`runtime`, from the
+    pinned binary: its JS, CSS and the WASM of each language it has one for)."""
+    files: dict[str, bytes] = {}
+    languages = {}
+    for language, pages in _languages(records).items():
+        written, meta_hash = _language_files(language, pages)
+        files.update(written)
+        wasm = f"wasm.{language}.pagefind"
+        languages[language] = {"hash": meta_hash,
+                               "wasm": language if wasm in runtime else None,
+                               "page_count": len(pages)}
+        if wasm in runtime:
+            files[wasm] = runtime[wasm]
+    for name, data in runtime.items():
+        if not name.startswith("wasm.") or name == "wasm.unknown.pagefind":
+            files[name] = data
+    entry = {"version": PAGEFIND_VERSION, "languages": languages,
+             "include_characters": list(WORD_SYMBOLS)}
+    files["pagefind-entry.json"] = _json(entry).encode("utf-8")
+    return files
+
+
+def write_files(files: dict[str, bytes], folder: Path) -> None:
+    """Write a bundle's files into `folder`, in a fixed order."""
+    made: set[Path] = set()
+    for name in sorted(files):
+        target = folder / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(files[name])
