@@ -35,6 +35,7 @@ from chronicle.render.templates import (
 from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
 from chronicle.search import carry_over_index, index_site
+from chronicle.timing import timed
 
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
 IN_PLACE_MIN = 64
@@ -122,7 +123,8 @@ class Builder:
         where = (root, Path(out) if out is not None else None, drafts)
         last = self._last if self._last is not None and self._last.where == where else None
         self._last = None  # kept again only when this build succeeds
-        chronology, diagnostics = self._read(root, drafts, changed)
+        with timed("build.read"):
+            chronology, diagnostics = self._read(root, drafts, changed)
         if any(d.is_error for d in diagnostics) or (strict and diagnostics):
             raise ContentError(diagnostics)
         if last is not None and changed is not None:
@@ -182,7 +184,8 @@ class Builder:
         the timeline with the same actors, places, type and figures. Then every page that
         exists stays, every relation holds, and only pages reading an edited event change.
         Returns None when the change is anything more."""
-        edited = _edited_events(last.chronology, chronology)
+        with timed("build.edited"):
+            edited = _edited_events(last.chronology, chronology)
         if edited is None:
             return None
         linked = last.linked
@@ -191,25 +194,28 @@ class Builder:
         deps = [f"event:{event.id}" for event in edited]
         last.fingerprint.forget([*deps, "events"])
         if not last.readers:
-            last.readers = _event_readers(last.pages.values())
+            with timed("build.readers"):
+                last.readers = _event_readers(last.pages.values())
         # the edited events' own pages first: they are what the person is looking at
         own = sorted(entity_url("events", event.id) for event in edited)
         others = sorted({url for dep in deps for url in last.readers.get(dep, ())} - set(own))
         others.sort(key=lambda url: last.pages[url].kind == "data")  # the big files last
         config = chronology.config
         stale = []
-        for batch in (own, others):
-            outputs = {}
-            for url in batch:
-                page = last.pages[url]
-                key = _page_key(page, last.fingerprint, last.templates, last.shared)
-                if key != last.keys[url]:
-                    last.keys[url] = key
-                    stale.append(page)
-                    outputs[url] = render_page(last.env, page, config)
-            write.write_in_place(last.out, outputs, ())
+        for step, batch in (("build.own-pages", own), ("build.other-pages", others)):
+            with timed(step):
+                outputs = {}
+                for url in batch:
+                    page = last.pages[url]
+                    key = _page_key(page, last.fingerprint, last.templates, last.shared)
+                    if key != last.keys[url]:
+                        last.keys[url] = key
+                        stale.append(page)
+                        outputs[url] = render_page(last.env, page, config)
+                write.write_in_place(last.out, outputs, ())
         if stale:
-            write.write_manifest(last.where[0], last.out, last.keys)
+            with timed("build.manifest"):
+                write.write_manifest(last.where[0], last.out, last.keys)
             if search:
                 index_site(last.out)
         last.chronology = chronology

@@ -11,6 +11,7 @@ import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from chronicle.cli import ChronicleError
 from chronicle.content.load import collector_paused, load_content
@@ -186,7 +187,7 @@ class CheckMemo:
     def __init__(self) -> None:
         self._key: tuple = ((), (), frozenset(), None)
         self._directories: tuple[Directory, Directory, tuple[Diagnostic, ...]] | None = None
-        self._events: dict[str, _Checked] = {}
+        self._events: dict[str, Checked] = {}
 
     def directories(self, chronology: Chronology, event_types: frozenset[str]
                     ) -> tuple[Directory, Directory, tuple[Diagnostic, ...]]:
@@ -205,38 +206,76 @@ class CheckMemo:
         return self._directories
 
     def event(self, event: Event, event_types: frozenset[str], root: Path,
-              diagnostics: list[Diagnostic], kept: dict[str, _Checked]) -> Event:
+              diagnostics: list[Diagnostic], kept: dict[str, Checked]) -> Event:
         """`_check_event` and `_link_event` for one event, from the last check as far as
         this very event was checked there."""
         assert self._directories is not None, "directories() comes first in every check"
-        actors, places, _ = self._directories
         last = self._events.get(event.path)
-        if last is None or last[0] is not event:
-            last = (event, event, None, None)
-        _, linked, checks, links = last
-        if checks is None:
-            found: list[Diagnostic] = []
-            _check_event(event, event_types, root, found)
-            diagnostics.extend(found)
-            checks = None if any(source.file for source in event.sources) else tuple(found)
-        else:
-            diagnostics.extend(checks)
-        if links is None:
-            found = []
-            linked = _link_event(event, actors, places, found)
-            diagnostics.extend(found)
-            links = None if any(d.code == "ref.unknown" for d in found) else tuple(found)
-        else:
-            diagnostics.extend(links)
-        kept[event.path] = (event, linked, checks, links)
-        return linked
+        if last is None or last.event is not event:
+            last = None
+        checked = _check_and_link(event, event_types, root, self._directories, last)
+        diagnostics.extend(checked.checks)
+        diagnostics.extend(checked.links)
+        kept[event.path] = checked
+        return checked.linked
 
-    def keep(self, events: dict[str, _Checked]) -> None:
+    def keep(self, events: dict[str, Checked]) -> None:
         self._events = events
 
+    def last(self, path: str) -> Checked | None:
+        """What the last check found for the event file at `path`."""
+        return self._events.get(path)
 
-#: an event, as linked, and its check and link diagnostics (None: work them out again)
-_Checked = tuple[Event, Event, "tuple[Diagnostic, ...] | None", "tuple[Diagnostic, ...] | None"]
+    def recheck(self, event: Event, chronology: Chronology) -> Checked | None:
+        """Check and link one event again after an edit of its file alone (the rest of
+        `chronology`, its entries and settings, as last checked), and remember the answer.
+        None when that cannot be done for this event alone: the directories are not those
+        of `chronology`, or an unknown reference before or after the edit (which event
+        is told a suggestion depends on every miss before it)."""
+        last = self._events.get(event.path)
+        actors, places, types, root = self._key
+        if (self._directories is None or last is None or not last.links_kept
+                or not _same(actors, chronology.actors) or not _same(places, chronology.places)
+                or types != frozenset(chronology.config.event_types) or root != chronology.root):
+            return None
+        checked = _check_and_link(event, types, Path(root), self._directories, None)
+        if not checked.links_kept:
+            return None
+        self._events[event.path] = checked
+        return checked
+
+
+class Checked(NamedTuple):
+    """One event as the last check saw it: as read, as linked, and what each step found;
+    `*_kept` says whether that step's answer holds while the event's file is unchanged."""
+
+    event: Event
+    linked: Event
+    checks: tuple[Diagnostic, ...]
+    links: tuple[Diagnostic, ...]
+    checks_kept: bool  # cites no source file (whether one exists is asked every time)
+    links_kept: bool  # names no unknown entry (its suggestion depends on other misses)
+
+
+def _check_and_link(event: Event, event_types: frozenset[str], root: Path,
+                    directories: tuple[Directory, Directory, tuple[Diagnostic, ...]],
+                    last: Checked | None) -> Checked:
+    """One event's checks and links, each taken from `last` when it still holds."""
+    if last is not None and last.checks_kept:
+        checks, checks_kept = last.checks, True
+    else:
+        found: list[Diagnostic] = []
+        _check_event(event, event_types, root, found)
+        checks = tuple(found)
+        checks_kept = not any(source.file for source in event.sources)
+    if last is not None and last.links_kept:
+        linked, links, links_kept = last.linked, last.links, True
+    else:
+        found = []
+        linked = _link_event(event, directories[0], directories[1], found)
+        links = tuple(found)
+        links_kept = not any(d.code == "ref.unknown" for d in found)
+    return Checked(event, linked, checks, links, checks_kept, links_kept)
 
 
 def _same(old: tuple, new: tuple) -> bool:
@@ -252,7 +291,7 @@ def check_chronology(chronology: Chronology, diagnostics: list[Diagnostic],
     actors, _, found = memo.directories(chronology, event_types)
     diagnostics.extend(found)
     root = Path(chronology.root)
-    kept: dict[str, _Checked] = {}
+    kept: dict[str, Checked] = {}
     events = tuple(memo.event(event, event_types, root, diagnostics, kept)
                    for event in chronology.events)
     memo.keep(kept)
@@ -276,18 +315,30 @@ def finish_loading(root: Path, chronology: Chronology, diagnostics: list[Diagnos
                    memo: CheckMemo | None = None) -> tuple[Chronology, list[Diagnostic]]:
     """`load_checked` after the files are read: the whole-chronology checks, drafts left
     out as asked, diagnostics sorted. Shared with `ContentStore`, so both return the same."""
+    chronology = check_loaded(root, chronology, diagnostics, memo)
+    diagnostics.sort(key=lambda d: d.sort_key)
+    return without_drafts(chronology, drafts), diagnostics
+
+
+def check_loaded(root: Path, chronology: Chronology, diagnostics: list[Diagnostic],
+                 memo: CheckMemo | None = None) -> Chronology:
+    """The whole-chronology checks of what was read from `root` (drafts still in, the
+    diagnostics appended unsorted); a missing content folder stops here."""
     content = root / chronology.config.content_dir
     if not content.is_dir():
         raise ChronicleError(
             f"no content folder at {content}: is --root right? (`chronicle init DIR` makes one)")
     with collector_paused():
-        chronology = check_chronology(chronology, diagnostics, memo)
+        return check_chronology(chronology, diagnostics, memo)
+
+
+def without_drafts(chronology: Chronology, drafts: bool | None) -> Chronology:
+    """Drafts left out when `drafts` is False, or None and chronicle.yaml says so."""
     show_drafts = chronology.config.drafts if drafts is None else drafts
-    if not show_drafts:
-        kept = tuple(e for e in chronology.events if e.status is not Status.DRAFT)
-        chronology = dataclasses.replace(chronology, events=kept)
-    diagnostics.sort(key=lambda d: d.sort_key)
-    return chronology, diagnostics
+    if show_drafts:
+        return chronology
+    kept = tuple(e for e in chronology.events if e.status is not Status.DRAFT)
+    return dataclasses.replace(chronology, events=kept)
 
 
 def load_valid(root: Path, drafts: bool | None = None,

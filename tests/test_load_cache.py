@@ -312,3 +312,125 @@ def test_suggestions_after_an_update_follow_the_order_a_fresh_load_gives(basic):
     updated = store.update([fixed])
     assert snapshot(updated) == snapshot(load_checked(basic))
     assert "unknown actor 'jnim50' (did you mean 'jnim'?)" in [d.message for d in updated[1]]
+
+
+# -- updates in place: an edit of known event files alone -----------------------------------
+
+@pytest.fixture
+def listings(monkeypatch) -> list[str]:
+    """The folders listed, by any read of the chronology."""
+    listed: list[str] = []
+    real_names, real_stray = load.entry_names, load._stray_files
+
+    def names(folder):
+        listed.append(Path(folder).name)
+        return real_names(folder)
+
+    def stray(root, content, diagnostics):
+        listed.append(Path(content).name)
+        return real_stray(root, content, diagnostics)
+
+    monkeypatch.setattr(load, "entry_names", names)
+    monkeypatch.setattr(load, "_stray_files", stray)
+    return listed
+
+
+def test_a_text_edit_lists_no_folder_and_reads_one_file(basic, reads, listings):
+    store = ContentStore()
+    store.load(basic)
+    reads.clear()
+    listings.clear()
+    file = basic / EVENT
+    file.write_text(file.read_text().replace("Militants attack", "Gunmen attack"))
+    updated = store.update([file])
+    assert (reads, listings) == ([EVENT], [])
+    assert snapshot(updated) == snapshot(load_checked(basic))
+    assert "Gunmen attack the MINUSMA camp at Aguelhok" in [e.title for e in updated[0].events]
+
+
+def test_a_new_or_deleted_event_file_lists_the_folders(basic, listings):
+    store = ContentStore()
+    store.load(basic)
+    new = basic / "content/events/2022-01-01-new.yaml"
+    new.write_text("title: New\ndate: 2022-01-01\ntype: attack\n")
+    listings.clear()
+    assert snapshot(store.update([new])) == snapshot(load_checked(basic))
+    assert "events" in listings
+    new.unlink()
+    listings.clear()
+    assert snapshot(store.update([new])) == snapshot(load_checked(basic))
+    assert "events" in listings
+
+
+def _event_text(rng: random.Random, number: int) -> str:
+    """An event file as a person may leave it after a save: mostly fine, sometimes not."""
+    actor = rng.choice(["jnim", "GSIM", "minusma", "UN mission in Mali", "togo", "jnim",
+                        "minusma", "united-nations", "Togolese contingent", "minusmaa"])
+    place = rng.choice(["aguelhok", "kerena", "tessalit", "Kerena", "aguelhok", "atlantis"])
+    date = rng.choice(["2019-01-20", "2019-01", "2020", "2019-02-30", "2018-04",
+                       f"2021-0{rng.randrange(1, 10)}-1{number % 10}"])
+    lines = [f"title: Edit {number}" if rng.random() < 0.95 else "title: [unclosed",
+             f"date: {date}",
+             f"type: {rng.choice(['attack', 'attack', 'political', 'attak'])}"]
+    if rng.random() < 0.3:
+        lines.append("status: draft")
+    if rng.random() < 0.3:
+        lines.append(f"end_date: {rng.choice(['2018-01', '2023'])}")
+    if rng.random() < 0.8:
+        lines.append(f"actors:\n  - {{actor: {actor}, role: perpetrator}}")
+    if rng.random() < 0.8:
+        lines.append(f"places: [{place}]")
+    if rng.random() < 0.4:
+        lines.append(f"sources: [{{file: seeds/{rng.choice(['a', 'b'])}.txt}}]")
+    if rng.random() < 0.1:
+        lines.append("colour: red")
+    lines.append(f"summary: Said {'*' * rng.randrange(3)}this{'*' * rng.randrange(3)}.")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_event_edits_in_place_give_what_a_fresh_load_gives(copy_site, listings, seed):
+    """Many rounds of edits to one or two existing event files: a chronology of a few dozen
+    events, some with errors, warnings, drafts and cited articles, compared in full (every
+    entry, mark and diagnostic) with a fresh load after each round. Most rounds must be
+    patched in place (no folder listed), or this tests only the other path."""
+    root = copy_site("basic")
+    rng = random.Random(seed)
+    events = root / "content" / "events"
+    (root / "seeds").mkdir()
+    (root / "seeds" / "a.txt").write_text("An article.\n")
+    for number in range(30):
+        (events / f"event-{number:02d}.yaml").write_text(_event_text(rng, number))
+    settle(root)
+    files = sorted(events.glob("*.yaml"))
+    drafts = rng.choice([None, False, True])
+    store = ContentStore(drafts=drafts)
+    assert snapshot(store.load(root)) == snapshot(load_checked(root, drafts))
+    in_place = 0
+    for number in range(40):
+        edited = rng.sample(files, rng.choice([1, 1, 1, 2]))
+        for file in edited:
+            file.write_text(_event_text(rng, number))
+        listings.clear()
+        updated = store.update(edited)
+        in_place += not listings
+        assert snapshot(updated) == snapshot(load_checked(root, drafts)), number
+    assert in_place >= 15, in_place
+
+
+def test_a_new_miss_before_fifty_others_takes_a_suggestion_from_a_later_one(basic):
+    """An edited event that now names an unknown actor changes which other misses get a
+    suggestion (only the first 50, in date order, do): it cannot be checked alone."""
+    events = basic / "content" / "events"
+    for index in range(50):
+        (events / f"2022-01-01-miss-{index:02d}.yaml").write_text(
+            f"title: T\ndate: 2022-01-01\ntype: attack\nactors: [jnim{index:02d}]\n")
+    store = ContentStore()
+    store.load(basic)
+    early = events / "2018-04-aguelhok-assault.yaml"
+    early.write_text(early.read_text().replace("actor: minusma", "actor: minusmaa"))
+    updated = store.update([early])
+    assert snapshot(updated) == snapshot(load_checked(basic))
+    messages = [d.message for d in updated[1]]
+    assert "unknown actor 'minusmaa' (did you mean 'minusma'?)" in messages
+    assert "unknown actor 'jnim49'" in messages

@@ -75,6 +75,7 @@ class ContentReader:
         self._cache = ParseCache(self.root) if cache else None
         self._listings: dict[Path, tuple[list[str], list[Listed]]] = {}
         self._order: dict[str, tuple[Event, tuple]] = {}  # path -> (event, its sort key)
+        self._listed: dict[str, tuple[str, str, str]] = {}  # path -> (kind, path, id)
 
     def read(self, changed: Collection[str] | None = None) -> tuple[Chronology, list[Diagnostic]]:
         """The chronology as the folder holds it now. With `changed` (paths relative to the
@@ -86,10 +87,30 @@ class ContentReader:
             content = self.root / config.content_dir
             listing = self._list_entries(content)
             files = [item for item in listing if isinstance(item, tuple)]
+            self._listed = {file[1]: file for file in files}
             reads = self._read_files(files, changed)
             chronology = self._assemble(config, listing, reads, diagnostics)
             _stray_files(self.root, content, diagnostics)
             return chronology, diagnostics
+
+    def reread(self, paths: Collection[str]) -> list[tuple[str, FileRead, FileRead]] | None:
+        """(path, last read, new read) for each named file, when every one is an entry file
+        the last `read` listed and still there; None, reading nothing, when one is not (a
+        new, deleted or renamed file, or no entry file: the folders must be listed again).
+        Spares listing folders of 10,000 files to learn that nothing was added."""
+        todo = []
+        for path in sorted(paths):
+            listed, seen = self._listed.get(path), self._known.get(path)
+            stamp = signature(os.path.join(self.root, path)) if listed and seen else None
+            if stamp is None:
+                return None
+            todo.append((listed, stamp, seen[1]))
+        reads = []
+        for listed, stamp, last in todo:
+            read = read_entry(str(self.root), *listed)
+            self._known[listed[1]] = (stamp, read)
+            reads.append((listed[1], last, read))
+        return reads
 
     def _read_files(self, files: list[tuple[str, str, str]],
                     changed: Collection[str] | None) -> dict[str, FileRead]:

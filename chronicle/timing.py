@@ -1,0 +1,36 @@
+"""Step timings for the path of a save (watcher event, settle, read, render, write, reload),
+printed to stderr when CHRONICLE_PROFILE is set in the environment.
+
+A profiler's overhead distorts steps of a few milliseconds; these lines cost nothing when
+off and show, save by save, where `chronicle serve` spends its time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ENABLED = bool(os.environ.get("CHRONICLE_PROFILE"))
+
+
+def note(step: str, seconds: float, detail: str = "") -> None:
+    """One line: `profile: <step> <ms> ms [detail]`."""
+    if ENABLED:
+        also = f" {detail}" if detail else ""
+        print(f"profile: {step} {seconds * 1000:.1f} ms{also}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Time the block as `step` (nothing is measured when profiling is off)."""
+    if not ENABLED:
+        yield
+        return
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        note(step, time.perf_counter() - started)
