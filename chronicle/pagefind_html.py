@@ -36,19 +36,27 @@ RAW_TEXT_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "ifram
                            "noframes", "plaintext"))
 AUTO_WEIGHTS = {"h1": "7", "h2": "6", "h3": "5", "h4": "4", "h5": "3", "h6": "2"}
 
-INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
+INDEXING, BODY, IGNORED, EXCLUDED, PARENT_OF_BODY = range(5)
+BODY_OR_INDEXING = BODY  # statuses up to this one hand their text up as it comes
+#: Elements that, without an id, a data-pagefind attribute or an exclusion matching them,
+#: only hand their text to their parent (no sentence end, weight, title or space of their
+#: own): parsed without a node of their own, as most of a page's elements are.
+PASSABLE_TAGS = frozenset((
+    "a", "abbr", "acronym", "b", "bdo", "big", "cite", "code", "dfn", "em", "i", "kbd", "q",
+    "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "var", "u", "s", "mark",
+    "dl", "dt", "dd", "header", "main", "blockquote", "ol", "tbody", "thead", "tfoot", "tr",
+    "th", "caption", "figure", "figcaption", "details", "summary", "aside", "em", "ins",
+    "del", "pre", "address", "hgroup", "center", "font", "data"))
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?"
-    r"|<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"|<(/?)([A-Za-z][^\s/>]*)([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>"
     r"|[^<]+|<", re.S)
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ALL_SPACES = re.compile(r"\s")
 _ATTRIBUTE_MATCH = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$", re.S)
-_TRIM_NEWLINES = re.compile(r"^[\n\r\s]+|[\n\r\s]+$")
 _NEWLINES = re.compile(r"(\n|\r\n)+")
-_EXTRANEOUS_SPACES = re.compile(r"\s{2,}")
-_PLAIN = re.compile(r"^\s|\s$|[\n\r]|\s\s")  # nothing normalize_content would change
+_EXTRANEOUS_SPACES = re.compile(r"\s\s+")
 _MATTERS = re.compile(r"<(?:h1|img|title)[\s/>]", re.I)
 _MATTERS_ALWAYS = re.compile(r"<(?:h1|img)[\s/>]", re.I)
 _SIMPLE_SELECTOR = re.compile(
@@ -57,13 +65,15 @@ _SELECTOR_PART = re.compile(r"\.([\w-]+)|#([\w-]+)|\[([\w-]+)(?:=\"?([^\]\"]*)\"
 
 
 def normalize_content(text: str) -> str:
-    """Pagefind's `normalize_content`: entities decoded, newlines and runs of space folded."""
+    """Pagefind's `normalize_content`: entities decoded, the ends trimmed, runs of newlines
+    and then runs of white space made one space (its regexes, done with cheaper means)."""
     if "&" in text:
         text = html.unescape(text)
-    if _PLAIN.search(text) is None:
-        return text
-    text = _TRIM_NEWLINES.sub("", text)
-    text = _NEWLINES.sub(" ", text)
+    text = text.strip()
+    if "\r" in text:
+        text = _NEWLINES.sub(" ", text)
+    elif "\n" in text:  # trimmed, so every run of newlines is inside: each becomes a space
+        text = " ".join([line for line in text.split("\n") if line])
     return _EXTRANEOUS_SPACES.sub(" ", text)
 
 
@@ -175,9 +185,23 @@ def _parse_attr_string(text: str, attributes: dict[str, str]) -> list[str]:
     return specs
 
 
+class _Pass:
+    """On the stack in place of an element that needs no node of its own."""
+    __slots__ = ("tag",)
+
+    def __init__(self, tag: str):
+        self.tag = tag
+
+
+def _spec(attributes: dict[str, str], name: str) -> list[str] | None:
+    value = attributes.get(name)
+    return None if value is None else _parse_attr_string(value, attributes)
+
+
 class _Parser:
     def __init__(self, exclusions: Exclusions):
         self.exclusions = exclusions
+        self.passable = exclusions.passable
         self.root = self.current = _Node(None)
         self.filters: dict[str, list[str]] = {}
         self.sort: dict[str, str] = {}
@@ -192,24 +216,39 @@ class _Parser:
     def feed(self, page: str) -> None:
         stack: list[_Node] = []
         position, length = 0, len(page)
-        token = _TOKEN
+        match = _TOKEN.match
         while position < length:
-            found = token.match(page, position)
+            found = match(page, position)
             position = found.end()
-            text = found.group(0)
-            name = found.group(2)
+            closing, name, attributes_text = found.groups()
             if name is None:
-                if text.startswith("<!") or text.startswith("<?"):
+                text = found.group()
+                if text[0] == "<" and text[:2] in ("<!", "<?"):
                     continue
-                self.text(text)
+                if self.in_html:
+                    self.text(text)
                 continue
             tag = name.lower()
-            if found.group(1):
-                self.end(tag, stack)
+            if closing:
+                if stack and stack[-1].tag == tag:
+                    top = stack.pop()
+                    if top.__class__ is _Node:
+                        self.close(top)
+                else:
+                    self.end(tag, stack)
                 continue
-            attributes_text = found.group(3)
             self_closing = attributes_text.endswith("/")
-            node = self.start(tag, _attributes(attributes_text.rstrip("/")),
+            current = self.current
+            if (tag in self.passable and current.status <= BODY_OR_INDEXING
+                    and (tag in INLINE_TAGS or not current.anchor_ids)
+                    and not (attributes_text and ("data-pagefind" in attributes_text
+                                                  or "id" in attributes_text))
+                    and not self_closing and self.in_html):
+                # An element that only hands its text up: no node (see `passable_tags`)
+                stack.append(_Pass(tag))
+                continue
+            attributes = _attributes(attributes_text.rstrip("/")) if attributes_text else {}
+            node = self.start(tag, attributes, attributes_text,
                               void=tag in VOID_TAGS or self_closing)
             if node is None:
                 pass
@@ -226,7 +265,7 @@ class _Parser:
             if tag in RAW_TEXT_TAGS and not self_closing:
                 close = re.compile(rf"</{tag}[\s/>]", re.I).search(page, position)
                 stop = close.start() if close else length
-                if stop > position:
+                if stop > position and self.in_html:
                     self.text(page[position:stop])
                 position = stop
 
@@ -262,7 +301,8 @@ class _Parser:
         end = page.find(">", at)
         return len(page) if end < 0 else end + 1
 
-    def start(self, tag: str, attributes: dict[str, str], void: bool) -> _Node | None:
+    def start(self, tag: str, attributes: dict[str, str], attributes_text: str,
+              void: bool) -> _Node | None:
         if tag == "html":
             self.has_html = True
             self.in_html = True
@@ -270,10 +310,13 @@ class _Parser:
                 self.language = attributes["lang"].lower()
         if not self.in_html:
             return None
-        ignore = attributes.get("data-pagefind-ignore")
-        if "data-pagefind-body" in attributes:
+        marked = "data-pagefind" in attributes_text
+        if not marked:
+            status = INDEXING
+        elif "data-pagefind-body" in attributes:
             status = BODY
-        elif ignore is not None:
+        elif "data-pagefind-ignore" in attributes:
+            ignore = attributes["data-pagefind-ignore"]
             status = IGNORED if ignore.lower() in ("", "index", "true") else EXCLUDED
         else:
             status = INDEXING
@@ -287,7 +330,7 @@ class _Parser:
                 anchor_id = f"{counter}:{element_id}"
                 self.anchor_counter += 1
         if status != EXCLUDED:
-            if "data-pagefind-index-attrs" in attributes:
+            if marked and "data-pagefind-index-attrs" in attributes:
                 for name in attributes["data-pagefind-index-attrs"].split(","):
                     value = attributes.get(name.strip(), "")
                     if ends_sentence(value):
@@ -299,19 +342,21 @@ class _Parser:
         if anchor_id is not None:
             anchors = (anchors or []) + [anchor_id]
 
-        def spec(name: str) -> list[str] | None:
-            value = attributes.get(name)
-            return None if value is None else _parse_attr_string(value, attributes)
-
-        node = _Node(parent, parent.status if parent.status == EXCLUDED else status, "", tag,
-                     spec("data-pagefind-filter"), spec("data-pagefind-meta"),
-                     spec("data-pagefind-default-meta"), spec("data-pagefind-sort"),
-                     attributes.get("data-pagefind-weight"), anchors)
+        status = parent.status if parent.status == EXCLUDED else status
+        if marked:
+            node = _Node(parent, status, "", tag, _spec(attributes, "data-pagefind-filter"),
+                         _spec(attributes, "data-pagefind-meta"),
+                         _spec(attributes, "data-pagefind-default-meta"),
+                         _spec(attributes, "data-pagefind-sort"),
+                         attributes.get("data-pagefind-weight"), anchors)
+        else:
+            node = _Node(parent, status, "", tag, anchor_ids=anchors)
         self.current = node
         if void:
             self.current = parent
             if node.status != EXCLUDED:
-                self.collect(node)
+                if marked:
+                    self.collect(node)
                 if (tag == "img" and "auto_image" not in self.meta
                         and ("auto_title" in self.meta or "title" in self.meta)
                         and "src" in attributes):
@@ -337,8 +382,6 @@ class _Parser:
                     target[pair[0]] = pair[1]
 
     def text(self, text: str) -> None:
-        if not self.in_html:
-            return
         node = self.current
         node.value += text
         if node.anchor_ids and node.status not in (IGNORED, EXCLUDED):
@@ -352,14 +395,17 @@ class _Parser:
         else:
             return
         while len(stack) > index:
-            self.close(stack.pop())
+            top = stack.pop()
+            if top.__class__ is _Node:
+                self.close(top)
 
     def close(self, node: _Node) -> None:
         """parser.rs's end tag handler."""
         self.current = parent = node.parent
         if node.status == EXCLUDED:
             return
-        self.collect(node)
+        if node.filters or node.metas or node.default_metas or node.sorts:
+            self.collect(node)
         tag = node.tag
         if tag == "h1" and "auto_title" not in self.meta and node.value.strip():
             self.meta["auto_title"] = normalize_content(node.value)
@@ -433,6 +479,14 @@ class Exclusions:
                 self.any_tag.append(selector)
             elif selector.tag not in self.tags:
                 self.by_tag.setdefault(selector.tag, []).append(selector)
+
+        # Tags an element may be passed over with (see PASSABLE_TAGS): none an exclusion
+        # names, and none at all when an exclusion could match any tag by something other
+        # than a data-pagefind attribute (the parser checks those are absent).
+        loose = any(s.classes or s.ids or any(not name.startswith("data-pagefind")
+                                              for name, _ in s.attributes)
+                    for s in self.any_tag)
+        self.passable = frozenset() if loose else PASSABLE_TAGS - self.tags - set(self.by_tag)
 
     def matches(self, tag: str, attributes: dict[str, str]) -> bool:
         if tag in self.tags:

@@ -160,58 +160,92 @@ def indexable_words(raw: str, language: str, include: str = "".join(WORD_SYMBOLS
     return tuple(results)
 
 
+def _reading(language: str) -> dict[str, tuple]:
+    """word -> (indexable words, how many are compound parts), remembered per language."""
+    return _READINGS.setdefault(language, {})
+
+
+_READINGS: dict[str, dict[str, tuple]] = {}
+
+
 def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
     anchors [(element, id, text, location)], word_count)."""
-    from chronicle.pagefind_html import normalize_content
-
     words: dict[str, list[tuple[int, int, str | None]]] = {}
     anchors = []
     content = []
     weights = [int(WEIGHT_MULTIPLIER)]
+    weight = weights[-1]
     index = 0
     last_index = 0
+    readings = _reading(language)
     for word in digest.split():
-        if word[0] == "_":
+        if word[0] == "_" and word.startswith("___"):
             if word.startswith(ANCHOR):
-                element, _, anchor_id = word.replace(ANCHOR, "").partition(":")
-                if _:
-                    text = normalize_content(anchor_content.get(anchor_id, ""))
-                    _, colon, element_id = anchor_id.partition(":")
-                    if colon:
-                        anchors.append((element, element_id, normalize_content(text), index))
+                _anchor(word, anchor_content, anchors, index)
                 continue
-            if word.startswith(WEIGHT):
-                weights.append(explicit_weight(word.replace(WEIGHT, "")))
+            if _weight_marker(word, weights):
+                weight = weights[-1] if weights else 1
                 continue
-            if word.startswith(AUTO_WEIGHT):
-                if len(weights) == 1:
-                    weights.append(auto_weight(word.replace(AUTO_WEIGHT, "")))
-                else:
-                    weights.append(weights[-1] if weights else 0)
+        if "\u200b" in word:
+            word = word.replace("\u200b", "")
+            if not word:
                 continue
-            if word.startswith(END_WEIGHT):
-                if weights:
-                    weights.pop()
-                continue
-        base = word.replace("\u200b", "") if "\u200b" in word else word
-        if not base:
-            continue
-        content.append(base)
-        weight = weights[-1] if weights else 1
-        found = indexable_words(base, language)
-        parts = sum(1 for f in found if f[1])
-        partial = max(weight // parts, 1) if parts and weight > 0 else 0
-        for stem, is_part, original in found:
-            entry = (index, partial if is_part else weight, original)
+        content.append(word)
+        reading = readings.get(word)
+        if reading is None:
+            found = indexable_words(word, language)
+            reading = readings[word] = (found, sum(1 for f in found if f[1]))
+        found, parts = reading
+        if len(found) == 1 and not parts:
+            stem, _, original = found[0]
             listed = words.get(stem)
             if listed is None:
-                words[stem] = [entry]
+                words[stem] = [(index, weight, original)]
             else:
-                listed.append(entry)
+                listed.append((index, weight, original))
+        else:
+            partial = max(weight // parts, 1) if parts and weight > 0 else 0
+            for stem, is_part, original in found:
+                entry = (index, partial if is_part else weight, original)
+                listed = words.get(stem)
+                if listed is None:
+                    words[stem] = [entry]
+                else:
+                    listed.append(entry)
         last_index = index
         index += 1
     return " ".join(content), words, anchors, last_index + 1
+
+
+def _weight_marker(word: str, weights: list[int]) -> bool:
+    """Apply a weight marker to the stack of weights; False when `word` is none."""
+    if word.startswith(WEIGHT):
+        weights.append(explicit_weight(word.replace(WEIGHT, "")))
+    elif word.startswith(AUTO_WEIGHT):  # applies only outside explicitly weighted parts
+        if len(weights) == 1:
+            weights.append(auto_weight(word.replace(AUTO_WEIGHT, "")))
+        else:
+            weights.append(weights[-1] if weights else 0)
+    elif word.startswith(END_WEIGHT):
+        if weights:
+            weights.pop()
+    else:
+        return False
+    return True
+
+
+def _anchor(word: str, anchor_content: dict[str, str], anchors: list, index: int) -> None:
+    """An anchor marker: the element's name, id and own text, at the next word's index."""
+    from chronicle.pagefind_html import normalize_content
+
+    element, colon, anchor_id = word.replace(ANCHOR, "").partition(":")
+    if not colon:
+        return
+    text = normalize_content(anchor_content.get(anchor_id, ""))
+    _, colon, element_id = anchor_id.partition(":")
+    if colon:
+        anchors.append((element, element_id, normalize_content(text), index))
 
 
 def read_meta_words(meta: dict[str, str], language: str):

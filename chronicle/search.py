@@ -78,13 +78,21 @@ class IndexReport:
 
 def searchable_pages(site: Path) -> list[Path]:
     """The pages to index, in a fixed order (sorted relative paths), bundle excluded."""
-    pages = []
-    for path in site.rglob("*.html"):
-        relative = path.relative_to(site)
-        if relative.parts[0] == BUNDLE:
-            continue
-        pages.append(relative)
-    return sorted(pages, key=lambda p: p.as_posix())
+    found: list[str] = []
+    _scan(os.fspath(site), "", found)
+    return [Path(name) for name in sorted(found)]
+
+
+def _scan(folder: str, prefix: str, found: list[str]) -> None:
+    """Every .html file under `folder` as a "/"-joined path after `prefix` (a site has a
+    folder per page, so this walk is one scandir per page: kept lean)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.endswith(".html") and entry.is_file():
+                found.append(prefix + name)
+            elif entry.is_dir(follow_symlinks=False) and not (prefix == "" and name == BUNDLE):
+                _scan(entry.path, f"{prefix}{name}/", found)
 
 
 class _Service:
@@ -179,12 +187,15 @@ class _Service:
 def searchable_input(site: Path) -> list[tuple[str, str]]:
     """(url, html) of every page Pagefind is given, in the order it numbers them."""
     found = []
+    root = os.fspath(site)
     for relative in searchable_pages(site):
-        part = searchable_part((site / relative).read_text(encoding="utf-8"))
+        name = relative.as_posix()
+        with open(os.path.join(root, name), encoding="utf-8") as page:
+            part = searchable_part(page.read())
         if part is not None:
             # Links in the site name index.html explicitly (they work from disk too), so
             # result URLs do too: site-relative, completed by the search page's baseUrl.
-            found.append(("/" + relative.as_posix(), part))
+            found.append(("/" + name, part))
     return found
 
 
@@ -345,8 +356,9 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
             _make_bundle(executable, pages, digest, staging)
             reused = False
         else:
+            reuse = [site / BUNDLE] + ([Path(previous) / BUNDLE] if previous else [])
             _write_bundle(executable, pages, digest, staging,
-                          None if cache_dir is None else Path(cache_dir))
+                          None if cache_dir is None else Path(cache_dir), reuse)
             reused = False
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -379,13 +391,14 @@ def _make_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
 
 
 def _write_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
-                  staging: Path, cache: Path | None) -> None:
-    """Chronicle's own writer: each page read (or its reading reused), then merged."""
+                  staging: Path, cache: Path | None, reuse: list[Path]) -> None:
+    """Chronicle's own writer: each page read (or its reading reused), then merged; files
+    equal to those of the bundles in `reuse` are linked from them."""
     records, _ = read_pages(pages, EXCLUDE, cache)
     if records:
         languages = sorted({r.language for r in records})
         files = bundle_files(records, runtime_files(executable, languages, cache))
-        write_files(files, staging)
+        write_files(files, staging, reuse)
     staging.mkdir(exist_ok=True)
     (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
 
