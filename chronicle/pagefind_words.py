@@ -21,6 +21,7 @@ ANCHOR, WEIGHT, AUTO_WEIGHT, END_WEIGHT = ("___PAGEFIND_ANCHOR___", "___PAGEFIND
                                            "___PAGEFIND_AUTO_WEIGHT___",
                                            "___END_PAGEFIND_WEIGHT___")
 WEIGHT_MULTIPLIER = 24.0
+DEFAULT_WEIGHT = 24  # weight 1.0 times the multiplier
 WEIGHT_MAX = 10.0
 
 #: fossick/mod.rs `get_stemmer`: language code (before any "-") -> Snowball algorithm.
@@ -170,7 +171,8 @@ _READINGS: dict[str, dict[str, tuple]] = {}
 
 def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
-    anchors [(element, id, text, location)], word_count)."""
+    anchors [(element, id, text, location)], word_count). An entry at the default weight
+    with no other original form is just its position (most are: cheaper to make and pack)."""
     words: dict[str, list[tuple[int, int, str | None]]] = {}
     anchors = []
     content = []
@@ -199,15 +201,20 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
         found, parts = reading
         if len(found) == 1 and not parts:
             stem, _, original = found[0]
+            # the usual entry, a word at the default weight as written, is its bare position
+            entry = index if weight == DEFAULT_WEIGHT and original is None else (
+                index, weight, original)
             listed = words.get(stem)
             if listed is None:
-                words[stem] = [(index, weight, original)]
+                words[stem] = [entry]
             else:
-                listed.append((index, weight, original))
+                listed.append(entry)
         else:
             partial = max(weight // parts, 1) if parts and weight > 0 else 0
             for stem, is_part, original in found:
                 entry = (index, partial if is_part else weight, original)
+                if entry[1] == DEFAULT_WEIGHT and original is None:
+                    entry = index
                 listed = words.get(stem)
                 if listed is None:
                     words[stem] = [entry]

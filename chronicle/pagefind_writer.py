@@ -179,16 +179,26 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     packed: dict[str, tuple[bytes, int]] = {}
     variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
     uint = _uint
+    table, low = _INTS, _TABLE_LOW
     for stem, positions in words.items():
-        if len(positions) == 1:
-            position, weight, original = positions[0]
-            if original is None:
-                if weight == _DEFAULT_WEIGHT:
-                    packed[stem] = (_ONE_LOCATION + uint(position) + _EMPTY, 2)
-                else:
-                    locs = _pack_locations(positions)
-                    packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+        first = positions[0]
+        if first.__class__ is int:
+            if len(positions) == 1:
+                packed[stem] = (_ONE_LOCATION + uint(first) + _EMPTY, 2)
                 continue
+            if all(p.__class__ is int for p in positions):  # in order, all at weight 24
+                if positions[-1] - low < len(table):
+                    deltas = [table[first - low]] + [
+                        table[b - a - low] for a, b in itertools.pairwise(positions)]
+                    packed[stem] = (_head(4, len(positions) + 1) + _ONE_LOCATION[1:]
+                                    + b"".join(deltas) + _EMPTY, len(positions) + 1)
+                    continue
+        positions = [(p, _DEFAULT_WEIGHT, None) if p.__class__ is int else p
+                     for p in positions]
+        if len(positions) == 1 and positions[0][2] is None:
+            locs = _pack_locations(positions)
+            packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+            continue
         plain = [p for p in positions if p[2] is None]
         if plain:
             locs = _pack_locations(plain)
