@@ -7,6 +7,7 @@ compiled templates instead of loading them again, and write their pages themselv
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,10 @@ def render_all(pages: list[Page], staging: Path, env, config) -> None:
     pages = sorted(pages, key=lambda p: p.kind != "data")
     heavy = sum(p.kind == "data" for p in pages)
     _JOB = (pages, staging, env, config)
+    # the loaded chronology, frozen, is never traversed by the workers' collections (and its
+    # pages are not dirtied by them, so they stay shared); unfrozen after, so a long-lived
+    # process still frees the chronologies it drops
+    gc.freeze()
     try:
         batch = max(50, len(pages) // (workers * 8))
         ranges = [(i, i + 1) for i in range(heavy)] + [
@@ -40,6 +45,7 @@ def render_all(pages: list[Page], staging: Path, env, config) -> None:
             for _ in pool.imap_unordered(_render_batch, ranges):
                 pass
     finally:
+        gc.unfreeze()
         _JOB = None
 
 
@@ -49,10 +55,34 @@ def _render_batch(bounds: tuple[int, int]) -> None:
 
 
 def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> None:
-    made: set[Path] = set()
+    base = str(staging) + "/"
+    made: set[str] = set()
     for page in pages[start:stop]:
-        target = staging / page.url
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(render_page(env, page, config))
+        path = base + page.url
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            try:
+                os.mkdir(folder)  # one call where os.makedirs first asks for the parent
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            made.add(folder)
+        _write(path, render_page(env, page, config))
+
+
+#: O_BINARY: no newline translation on Windows
+_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+           | getattr(os, "O_BINARY", 0))
+
+
+def _write(path: str, data: bytes) -> None:
+    """Three system calls, where Path.write_bytes makes six (it also asks the size, the
+    terminal and the position of a file it has just created)."""
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
