@@ -1,6 +1,6 @@
 """From saving one event file to the updated page: `chronicle serve` against `hugo --watch`.
 
-    python benchmarks/bench_serve.py --n 10000 [--saves 7] [--seed 1] [--cache DIR]
+    python benchmarks/bench_serve.py --n 10000 [--saves 7] [--seed 1] [--cache DIR] [--profile]
 
 Both run as the user would start them, in their own processes, on copies of the same
 synthetic chronology (benchmarks/generate.py). For each save the benchmark rewrites one
@@ -11,7 +11,9 @@ event's title the way an editor does (write in place), then times two things:
 
 Between saves it waits until the server's whole process tree is idle (no CPU for 300 ms),
 so background work (Chronicle's search index, Hugo's rebuild) never leaks into the next
-measurement. Each save edits a different event; the median is reported. Installs nothing.
+measurement. Each save edits a different event; the median is reported. `--profile` runs
+the server with CHRONICLE_PROFILE=1 and prints the median of each step it timed during
+the saves (watcher event, settle, read, render, write, reload). Installs nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from generate import ensure_dataset
 REPO = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
 TITLE = re.compile(r"(?m)^title:.*$")
+STEP = re.compile(r"^profile: (\S+) ([\d.]+) ms", re.MULTILINE)
 
 
 def tree_cpu_seconds(root_pid: int) -> float:
@@ -78,11 +81,13 @@ def wait_for_text(path: Path, text: bytes, started: float, timeout: float = 120.
 
 
 def save_title(path: Path, title: str) -> float:
-    """Rewrite the first `title:` line in place, as an editor does; returns the save time."""
+    """Rewrite the first `title:` line in place, as an editor does; returns the save time:
+    when the file was opened for writing, before the first event a watcher can see."""
     text = TITLE.sub(f"title: {title}", path.read_text(encoding="utf-8"), count=1)
+    started = time.perf_counter()
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
-    return time.perf_counter()
+    return started
 
 
 def free_port() -> int:
@@ -146,17 +151,22 @@ def pick_events(folder: Path, suffix: str, count: int) -> list[Path]:
     return [files[step * (i + 1)] for i in range(count)]
 
 
-def bench_chronicle(root: Path, saves: int) -> tuple[list[float], list[float]]:
+def bench_chronicle(root: Path, saves: int, profile: bool = False
+                    ) -> tuple[list[float], list[float], dict[str, list[float]]]:
     port = free_port()
     log_path = root.parent / "serve.log"  # a file, not a pipe nobody reads: it never blocks
     log = open(log_path, "w")  # noqa: SIM115 - closed in finally, after the server stops
+    env = {**os.environ, "CHRONICLE_PROFILE": "1"} if profile else None
     process = subprocess.Popen(
         [sys.executable, "-m", "chronicle", "serve", "--root", str(root), "--port", str(port)],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
     html, reload = [], []
+    steps: dict[str, list[float]] = {}
     try:
         wait_until_serving(port, process)
         wait_idle(process.pid)
+        log.flush()
+        started_saving = log_path.stat().st_size
         listener = ReloadListener(port)
         for number, event in enumerate(pick_events(root / "content/events", ".yaml", saves)):
             title = f"Benchmark title {number} {time.time_ns()}"
@@ -166,13 +176,17 @@ def bench_chronicle(root: Path, saves: int) -> tuple[list[float], list[float]]:
             reload.append(listener.next_after(started))
             wait_idle(process.pid)
         listener.close()
+        with open(log_path, encoding="utf-8", errors="replace") as lines:
+            lines.seek(started_saving)
+            for step, value in STEP.findall(lines.read()):
+                steps.setdefault(step, []).append(float(value))
     except SystemExit:
         print(log_path.read_text()[-3000:], file=sys.stderr)
         raise
     finally:
         stop(process)
         log.close()
-    return html, reload
+    return html, reload, steps
 
 
 def bench_hugo(root: Path, hugo: Path, saves: int) -> list[float]:
@@ -210,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
                         help="where generated chronologies are kept (default benchmarks/out)")
     parser.add_argument("--no-hugo", action="store_true", help="time Chronicle alone")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the median of each step the server timed (CHRONICLE_PROFILE)")
     options = parser.parse_args(argv)
 
     chronicle_source, hugo_source = ensure_dataset(options.n, options.seed, options.cache)
@@ -217,9 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as scratch:
         root = Path(scratch) / "chronicle"
         shutil.copytree(chronicle_source, root)
-        html, reload = bench_chronicle(root, options.saves)
+        html, reload, steps = bench_chronicle(root, options.saves, options.profile)
         print(f"chronicle serve  save→html   ms: {ms(html)}")
         print(f"chronicle serve  save→reload ms: {ms(reload)}")
+        for step, values in steps.items():
+            print(f"  {step:<22} median {statistics.median(values):8.1f} ms"
+                  f"  ({len(values)} times, max {max(values):.1f})")
         hugo_median = None
         if hugo is None:
             print("hugo not found or not asked for: timing Chronicle alone")

@@ -7,6 +7,7 @@ off and show, save by save, where `chronicle serve` spends its time.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -34,3 +35,18 @@ def timed(step: str) -> Iterator[None]:
         yield
     finally:
         note(step, time.perf_counter() - started)
+
+
+_collecting: list[float] = []
+
+
+def _time_collections(phase: str, info: dict) -> None:
+    """A full collection of a big chronology's objects can take longer than a whole save."""
+    if phase == "start":
+        _collecting[:] = [time.perf_counter()]
+    elif _collecting and time.perf_counter() - _collecting[0] > 0.001:
+        note(f"gc.generation-{info['generation']}", time.perf_counter() - _collecting[0])
+
+
+if ENABLED:
+    gc.callbacks.append(_time_collections)

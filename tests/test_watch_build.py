@@ -7,6 +7,7 @@ nothing): it is the set of files that differ between full builds before and afte
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from chronicle.build import Builder, build
+from chronicle.render import batch, exports, pieces
 from chronicle.watch import Rebuilder, Watcher
 
 REPO = Path(__file__).resolve().parent.parent
@@ -229,3 +231,30 @@ def test_a_run_of_text_edits_matches_a_full_build_after_each(watched):
                 f"actors/{a}/index.html" for a in entries(root, "actors")} | {
                 f"places/{p}/index.html" for p in entries(root, "places")}
             assert rendered <= allowed, sorted(rendered - allowed)
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_warm_leaves_the_first_save_after_a_build_on_workers_only_its_own_pieces(
+        tmp_path, monkeypatch, warm):
+    """A build rendered on forked workers leaves this process without the exports' pieces;
+    `Builder.warm()` (what watch and serve call after each build) makes them here, so the
+    first save re-makes only the edited event's, as every later save does."""
+    root = copy_sources(REPO, tmp_path / "chrono")
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)  # on workers, as at 10,000 events
+    monkeypatch.setattr(exports, "PIECES", pieces.EventPieces())  # none from other tests
+    builder = Builder()
+    builder(root, root / "site", search=False)
+    if warm:
+        builder.warm()
+    made: list[str] = []
+    real = exports._csv_row
+    monkeypatch.setattr(exports, "_csv_row",
+                        lambda linked, entry: made.append(entry.event.id) or real(linked, entry))
+    event = sorted((root / "content/events").glob("*.yaml"))[3]
+    replace_line(event, "title", "A title the warm build never saw")
+    report = builder(root, root / "site", changed=[event], search=False)
+    assert "data/events.csv" in report.rendered
+    if warm or (os.cpu_count() or 1) < 2:  # one core renders here: always warm
+        assert made == [event.stem]
+    else:
+        assert len(made) == len(list((root / "content/events").glob("*.yaml")))

@@ -15,6 +15,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from chronicle import timing
+
 Action = Callable[[frozenset[Path]], object]
 
 #: How long paths must be quiet before one rebuild takes them. An editor's save (temp file,
@@ -33,6 +35,7 @@ class Debouncer:
         self._clock = clock
         self._pending: set[Path] = set()
         self._last_event = 0.0
+        self._first_event = 0.0  # of the batch gathering (for CHRONICLE_PROFILE)
         self._stopping = False
         self._busy = False
         self._wake = threading.Condition()
@@ -44,6 +47,8 @@ class Debouncer:
 
     def add(self, path: Path) -> None:
         with self._wake:
+            if not self._pending:
+                self._first_event = self._clock()
             self._pending.add(path)
             self._last_event = self._clock()
             self._wake.notify()
@@ -76,6 +81,9 @@ class Debouncer:
                 batch = frozenset(self._pending)
                 self._pending.clear()
                 self._busy = True
+                now = self._clock()
+                timing.note("watch.settle", now - self._first_event,
+                            f"(last event {(now - self._last_event) * 1000:.1f} ms before)")
                 return batch
 
     def _run(self) -> None:

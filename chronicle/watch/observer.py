@@ -7,6 +7,8 @@ never watched, so a build can never trigger itself.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from chronicle import timing
 from chronicle.model import Config
 from chronicle.watch.classify import ChangeKind, classify
 
@@ -53,7 +56,19 @@ class ChangeHandler(FileSystemEventHandler):
                 continue
             path = Path(raw.decode() if isinstance(raw, bytes) else raw)
             if classify(path, self._root, self._config, out=self._out) is not ChangeKind.IGNORE:
+                if timing.ENABLED:
+                    _note_delay(path, event.event_type)
                 self._notify(path)
+
+
+def _note_delay(path: Path, event_type: str) -> None:
+    """How long after the file's last change its event arrived (mtime is only as fine as
+    the kernel's clock tick, a few ms)."""
+    try:
+        changed = os.stat(path).st_mtime_ns
+    except OSError:
+        return
+    timing.note("watch.event", (time.time_ns() - changed) / 1e9, f"after mtime ({event_type})")
 
 
 def start_observer(root: Path, config: Config, notify: Callable[[Path], None], *,
