@@ -193,6 +193,9 @@ class _Pass:
         self.tag = tag
 
 
+_PASSES = {tag: _Pass(tag) for tag in PASSABLE_TAGS}
+
+
 def _spec(attributes: dict[str, str], name: str) -> list[str] | None:
     value = attributes.get(name)
     return None if value is None else _parse_attr_string(value, attributes)
@@ -226,7 +229,10 @@ class _Parser:
                 if text[0] == "<" and text[:2] in ("<!", "<?"):
                     continue
                 if self.in_html:
-                    self.text(text)
+                    node = self.current
+                    node.value += text
+                    if node.anchor_ids:
+                        self.text_of_anchors(node, text)
                 continue
             tag = name.lower()
             if closing:
@@ -244,8 +250,8 @@ class _Parser:
                     and not (attributes_text and ("data-pagefind" in attributes_text
                                                   or "id" in attributes_text))
                     and not self_closing and self.in_html):
-                # An element that only hands its text up: no node (see `passable_tags`)
-                stack.append(_Pass(tag))
+                # An element that only hands its text up: no node (see PASSABLE_TAGS)
+                stack.append(_PASSES[tag])
                 continue
             attributes = _attributes(attributes_text.rstrip("/")) if attributes_text else {}
             node = self.start(tag, attributes, attributes_text,
@@ -384,7 +390,12 @@ class _Parser:
     def text(self, text: str) -> None:
         node = self.current
         node.value += text
-        if node.anchor_ids and node.status not in (IGNORED, EXCLUDED):
+        if node.anchor_ids:
+            self.text_of_anchors(node, text)
+
+    def text_of_anchors(self, node: _Node, text: str) -> None:
+        """Text inside anchored elements (and their inline children) is the anchors' text."""
+        if node.status not in (IGNORED, EXCLUDED):
             for anchor in node.anchor_ids:
                 self.anchor_content[anchor] = self.anchor_content.get(anchor, "") + text
 

@@ -114,6 +114,10 @@ _DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
 _ONE_LOCATION = b"\x82" + _int(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
 
 
+#: (packed locations, count) of a word met once at the default weight, by position
+_SINGLES = [(_ONE_LOCATION + _uint(p) + _EMPTY, 2) for p in range(4096)]
+
+
 def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
     """index/mod.rs `positions_to_packed_page`: sorted by weight (25 first) then position,
     delta-coded, a negative number announcing each change of weight."""
@@ -179,20 +183,21 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     packed: dict[str, tuple[bytes, int]] = {}
     variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
     uint = _uint
-    table, low = _INTS, _TABLE_LOW
+    table, low, singles = _INTS, _TABLE_LOW, _SINGLES
     for stem, positions in words.items():
         first = positions[0]
         if first.__class__ is int:
             if len(positions) == 1:
-                packed[stem] = (_ONE_LOCATION + uint(first) + _EMPTY, 2)
+                packed[stem] = (singles[first] if first < len(singles) else
+                                (_ONE_LOCATION + uint(first) + _EMPTY, 2))
                 continue
-            if all(p.__class__ is int for p in positions):  # in order, all at weight 24
-                if positions[-1] - low < len(table):
-                    deltas = [table[first - low]] + [
-                        table[b - a - low] for a, b in itertools.pairwise(positions)]
-                    packed[stem] = (_head(4, len(positions) + 1) + _ONE_LOCATION[1:]
-                                    + b"".join(deltas) + _EMPTY, len(positions) + 1)
-                    continue
+            if (positions[-1] - low < len(table)  # in order, all at weight 24
+                    and all(p.__class__ is int for p in positions)):
+                deltas = [table[first - low]] + [
+                    table[b - a - low] for a, b in itertools.pairwise(positions)]
+                packed[stem] = (_head(4, len(positions) + 1) + _ONE_LOCATION[1:]
+                                + b"".join(deltas) + _EMPTY, len(positions) + 1)
+                continue
         positions = [(p, _DEFAULT_WEIGHT, None) if p.__class__ is int else p
                      for p in positions]
         if len(positions) == 1 and positions[0][2] is None:
@@ -249,6 +254,17 @@ _HEX = [format(b, "x") for b in range(256)]
 
 def _gzip(raw: bytes) -> bytes:
     return gzip.compress(SIGNATURE + raw, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def _gzip_all(named: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """Compress in a few threads (zlib lets go of the GIL): the word chunks are big."""
+    if len(named) < 4:
+        return {name: _gzip(raw) for name, raw in named}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(zip([n for n, _ in named], pool.map(_gzip, [r for _, r in named]),
+                        strict=True))
 
 
 def _short_hash(full: str, taken, start: int) -> str:
@@ -344,7 +360,7 @@ def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str,
             chunk, size = [], 0
     if chunk:
         chunks.append(chunk)
-    index_chunks, index_taken = [], set()
+    index_chunks, index_taken, compress = [], set(), []
     word_head = _head(4, 3)
     for chunk in chunks:
         body = [_head(4, 1), _head(4, len(chunk))]
@@ -360,8 +376,9 @@ def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str,
         raw = b"".join(body)
         short = _short_hash(f"{language}_{full_hash(raw)}", index_taken, prefix_length)
         index_taken.add(short)
-        files[f"index/{short}.pf_index"] = _gzip(raw)
+        compress.append((f"index/{short}.pf_index", raw))
         index_chunks.append([chunk[0], chunk[-1], short])
+    files.update(_gzip_all(compress))
     for first, second in itertools.pairwise(index_chunks):  # index/mod.rs `chunk_meta`
         common = 0
         for a, b in zip(second[0], first[1], strict=False):
@@ -376,9 +393,10 @@ def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str,
     named_filters = []
     taken: set[str] = set()
     for name in sorted(filters):  # as pagefind_canon writes them
-        values = sorted(([value, sorted(numbers)] for value, numbers in filters[name].items()),
-                        key=lambda row: row[0])
-        raw = encode([name, values])
+        values = sorted(filters[name].items())
+        raw = b"".join([b"\x82" + encode(name) + _head(4, len(values))]
+                       + [b"\x82" + encode(value) + _cbor_ints(sorted(numbers))
+                          for value, numbers in values])
         short = _short_hash(f"{language}_{hashlib.sha256(SIGNATURE + raw).hexdigest()}",
                             taken, prefix_length)
         taken.add(short)
