@@ -191,8 +191,8 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                 packed[stem] = (singles[first] if first < len(singles) else
                                 (_ONE_LOCATION + uint(first) + _EMPTY, 2))
                 continue
-            if (positions[-1] - low < len(table)  # in order, all at weight 24
-                    and all(p.__class__ is int for p in positions)):
+            if (all(p.__class__ is int for p in positions)  # in order, all at weight 24
+                    and positions[-1] - low < len(table)):
                 deltas = [table[first - low]] + [
                     table[b - a - low] for a, b in itertools.pairwise(positions)]
                 packed[stem] = (_head(4, len(positions) + 1) + _ONE_LOCATION[1:]
