@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType
 
 import jinja2
 from jinja2 import meta
@@ -113,6 +114,41 @@ def _event_row(context, event) -> Markup:
     return row
 
 
+class PageContext(jinja2.runtime.Context):
+    """Jinja's context with a short way through `call` for the calls every page makes:
+    methods (`s.url.startswith(...)`, `event.date.iso()`) and `href`/`url`/`event_row`.
+
+    Jinja's own `call` looks for a pass-context marker twice per call and, inside a loop,
+    copies the whole context to hand the loop's variables to a function that asks for the
+    context; ours read only `page_url` and `site`, so they get this context unless a loop
+    or block rebinds one of those names. Anything else goes through Jinja's `call`.
+    """
+
+    def call(__self, __obj, *args, **kwargs):  # Jinja's names: a template's keywords can't clash
+        kind = __obj.__class__
+        if kind is BuiltinFunctionType or (kind is MethodType
+                                           and not hasattr(__obj, "jinja_pass_arg")):
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+        elif kind is FunctionType and __obj in _READS_PAGE:
+            scope = kwargs.pop("_loop_vars", None) or {}
+            block = kwargs.pop("_block_vars", None) or {}
+            if "page_url" in scope or "site" in scope or "page_url" in block or "site" in block:
+                return super().call(__obj, *args, _loop_vars=scope, _block_vars=block,
+                                    **kwargs)
+            args = (__self, *args)
+        else:
+            return super().call(__obj, *args, **kwargs)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
+_READS_PAGE = frozenset({_href, _url, _event_row})
+
+
 def atom_date(date) -> str:
     """RFC 3339 at the start of a fuzzy date; Atom cannot say BCE, so those read as year 1."""
     year, month, day = date.earliest_key()
@@ -138,6 +174,7 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
         auto_reload=False,
         cache_size=-1,
     )
+    env.context_class = PageContext
     env.globals["href"] = _href
     env.globals["url"] = _url
     env.globals["event_row"] = _event_row
