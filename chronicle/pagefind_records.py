@@ -45,7 +45,7 @@ def _load(cache: Path | None) -> dict[str, tuple]:
 def _save(cache: Path, records: dict[str, PageRecord]) -> None:
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        temporary = cache / (CACHE_FILE + ".tmp")
+        temporary = cache / f"{CACHE_FILE}.{os.getpid()}.tmp"  # two builds may save at once
         temporary.write_bytes(marshal.dumps({k: r.as_tuple() for k, r in records.items()}))
         temporary.replace(cache / CACHE_FILE)
     except OSError:

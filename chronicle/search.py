@@ -46,6 +46,7 @@ from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
 from chronicle.pagefind_records import read_pages
 from chronicle.pagefind_writer import RECORD_VERSION, bundle_files, write_files
+from chronicle.write import CACHE_DIR
 
 #: Pagefind writes its bundle here, relative to the site; the search page loads it from there.
 BUNDLE = "pagefind"
@@ -335,8 +336,8 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
 
     When the pages are what made the site's current bundle, or `previous`'s (the site this
     one replaces), that bundle is kept (or linked in) instead of indexing again. Chronicle's
-    own writer keeps each page's reading in memory, and in `cache_dir` when given (the
-    chronology's .chronicle-cache/), so only changed pages are read again.
+    own writer keeps each page's reading in memory and in `cache_dir` (by default the
+    chronology's .chronicle-cache/, see `_cache_for`), so only changed pages are read again.
     """
     site = Path(out_dir)
     start = time.perf_counter()
@@ -357,8 +358,8 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
             reused = False
         else:
             reuse = [site / BUNDLE] + ([Path(previous) / BUNDLE] if previous else [])
-            _write_bundle(executable, pages, digest, staging,
-                          None if cache_dir is None else Path(cache_dir), reuse)
+            _write_bundle(executable, pages, digest, staging, _cache_for(site, cache_dir),
+                          reuse)
             reused = False
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -388,6 +389,18 @@ def _make_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
         canonicalise(staging)
     # written last: a bundle with a digest is a whole one
     (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+
+
+def _cache_for(site: Path, cache_dir: Path | str | None) -> Path | None:
+    """Where page readings are kept between processes: `cache_dir`, else the cache folder
+    of the chronology the site is built in (<root>/.chronicle-cache beside <root>/site,
+    used only when it exists: a site elsewhere keeps its readings in memory only).
+    `serve` indexes in a fresh process after each save, so this is what spares it a
+    reading of every page each time."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    beside = site.resolve().parent / CACHE_DIR
+    return beside if beside.is_dir() else None
 
 
 def _write_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,

@@ -231,3 +231,15 @@ def test_a_page_record_is_plain_data_for_a_cache(url):
 
     record = read_page(url, EDGE_PAGES["a/index.html"], EXCLUDE)
     assert marshal.loads(marshal.dumps(record.as_tuple())) == record.as_tuple()
+
+
+def test_readings_are_kept_in_the_chronologys_cache_beside_its_site(tmp_path):
+    root = tmp_path / "chronology"
+    (root / ".chronicle-cache").mkdir(parents=True)  # made by every build of the chronology
+    for place in (root / "site", tmp_path / "elsewhere"):
+        for page, text in EDGE_PAGES.items():
+            (place / page).parent.mkdir(parents=True, exist_ok=True)
+            (place / page).write_text(text, encoding="utf-8")
+        index_site(place, writer="chronicle")
+    assert (root / ".chronicle-cache" / pagefind_records.CACHE_FILE).is_file()
+    assert not (tmp_path / ".chronicle-cache").exists(), "no cache folder made elsewhere"
