@@ -45,7 +45,12 @@ from pathlib import Path
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
 from chronicle.pagefind_records import read_pages
-from chronicle.pagefind_writer import RECORD_VERSION, bundle_files, write_files
+from chronicle.pagefind_writer import (
+    PAGEFIND_VERSION,
+    RECORD_VERSION,
+    bundle_files,
+    write_files,
+)
 from chronicle.write import CACHE_DIR
 
 #: Pagefind writes its bundle here, relative to the site; the search page loads it from there.
@@ -357,6 +362,12 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
             _make_bundle(executable, pages, digest, staging)
             reused = False
         else:
+            if version != PAGEFIND_VERSION:
+                raise SearchIndexError(
+                    f"Chronicle writes Pagefind {PAGEFIND_VERSION}'s index format, but "
+                    f"Pagefind {version} is installed (its runtime would not read it): "
+                    f"pip install 'pagefind[bin]=={PAGEFIND_VERSION}', or set "
+                    f"{WRITER_SWITCH}=pagefind")
             reuse = [site / BUNDLE] + ([Path(previous) / BUNDLE] if previous else [])
             _write_bundle(executable, pages, digest, staging, _cache_for(site, cache_dir),
                           reuse)

@@ -243,3 +243,17 @@ def test_readings_are_kept_in_the_chronologys_cache_beside_its_site(tmp_path):
         index_site(place, writer="chronicle")
     assert (root / ".chronicle-cache" / pagefind_records.CACHE_FILE).is_file()
     assert not (tmp_path / ".chronicle-cache").exists(), "no cache folder made elsewhere"
+
+
+def test_another_pagefind_version_is_a_clear_error(tmp_path, monkeypatch):
+    from chronicle import search
+
+    site = tmp_path / "site"
+    for page, text in EDGE_PAGES.items():
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(text, encoding="utf-8")
+    executable, _ = search._pagefind()
+    monkeypatch.setattr(search, "_pagefind", lambda: (executable, "1.6.0"))
+    with pytest.raises(search.SearchIndexError, match="CHRONICLE_SEARCH_WRITER=pagefind"):
+        index_site(site, writer="chronicle")
+    assert not (site / BUNDLE).exists()
