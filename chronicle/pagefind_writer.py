@@ -9,9 +9,9 @@ metadata file, and one gzip'd JSON fragment per page. So Chronicle writes it in 
   positions and weights, already packed as the index stores them, its fragment, filters,
   metadata). Pure, cheap, and keyed by a digest of its input, so a save re-reads only the
   pages whose searchable text changed (and it can run in forked render workers).
-- `write_bundle(records, folder)`: the merge: page numbers, word chunks, filters, metadata,
+- `bundle_files(records, runtime)`: the merge: page numbers, word chunks, filters, metadata,
   the entry file, and Pagefind's own runtime (its JS, CSS and WASM, taken from the pinned
-  binary once per version: see `runtime_files`).
+  binary: see search.runtime_files); `write_files` puts them on disk.
 
 The result is what `pagefind --service` plus `pagefind_canon.canonicalise` write for the same
 pages, decoded content for decoded content (tests/test_search_writer.py checks it against
@@ -37,7 +37,7 @@ from chronicle.pagefind_words import WORD_SYMBOLS, read_meta_words, read_words
 #: The Pagefind version whose format this writes; the pinned `pagefind[bin]`.
 PAGEFIND_VERSION = "1.5.2"
 #: Bumped when this writer's output changes, so cached page records are not reused.
-RECORD_VERSION = "1"
+RECORD_VERSION = "2"
 #: options.rs `default_index_chunk_size`: locations per word-index file.
 CHUNK_SIZE = 20000
 GZIP_LEVEL = 6
@@ -50,6 +50,7 @@ class PageRecord:
     url: str
     language: str
     has_custom_body: bool
+    has_words: bool  # words in its text (lib.rs leaves out a page without, whatever its meta)
     fragment_hash: str  # utils.rs `full_hash` of the fragment's JSON
     fragment: bytes  # the fragment file: gzip'd signature + serde_json of the fragment
     word_count: int
@@ -69,7 +70,6 @@ class PageRecord:
 
 
 _SMALL = [bytes([v]) for v in range(24)]
-_UINTS: list[bytes] = []
 
 
 def _uint(value: int) -> bytes:
@@ -238,7 +238,7 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                 else:
                     known[form] = _EMPTY + meta_locs
             variants[stem] = tuple(known.items())
-    return PageRecord(url, language, parsed.has_custom_body, full_hash(fragment),
+    return PageRecord(url, language, parsed.has_custom_body, bool(words), full_hash(fragment),
                       _gzip(fragment), word_count,
                       tuple((k, tuple(v)) for k, v in filters.items()),
                       tuple(sorted(parsed.sort.items())), fields, packed, variants)
@@ -280,8 +280,7 @@ def _languages(records: list[PageRecord]) -> dict[str, list[PageRecord]]:
     custom_body = any(r.has_custom_body for r in records)
     groups: dict[str, list[PageRecord]] = {}
     for record in records:
-        if (custom_body and not record.has_custom_body) or not (record.words or
-                                                                record.variants):
+        if (custom_body and not record.has_custom_body) or not record.has_words:
             continue
         groups.setdefault(record.language, []).append(record)
     unknown = groups.pop("unknown", None)

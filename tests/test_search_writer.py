@@ -147,6 +147,8 @@ e-mail l'alphabet naïve résumé ÉCOLE Zürich 19.4614, x</p>
     "c/index.html": """<!DOCTYPE html><html><head><title>No language</title></head><body>
 <main data-pagefind-body><p>Unknown language page, merged with English.</p></main>
 </body></html>""",
+    "c2/index.html": """<!DOCTYPE html><html lang="en"><head><title>Title only</title></head>
+<body><main data-pagefind-body><!-- no words --></main></body></html>""",
     "d/index.html": """<!DOCTYPE html><html lang="en"><head><title>Unmarked</title></head>
 <body><p>Not indexed: nothing marked as its body.</p></body></html>""",
 }
@@ -189,7 +191,7 @@ def test_a_save_reads_only_the_changed_page_again(tmp_path):
     pagefind_records._MEMORY.clear()
     pages = searchable_input(site)
     _, read = pagefind_records.read_pages(pages, EXCLUDE)
-    assert read == 3
+    assert read == 4
     changed = [(url, html.replace("lazy dog", "lazy cat")) for url, html in pages]
     records, read = pagefind_records.read_pages(changed, EXCLUDE)
     assert read == 1
