@@ -1,15 +1,15 @@
 """Full-text search: a Pagefind index written into the built site, the last build step.
 
 Two writers make the same bundle (tests/test_search_writer.py decodes and compares them):
-- `chronicle` (the default): Chronicle's own writer of Pagefind's format
+- `chronicle`: Chronicle's own writer of Pagefind's format
   (pagefind_html, pagefind_words, pagefind_writer, pagefind_records). It reads each page
   once for as long as the page is unchanged and merges the readings, so a save costs the
   changed pages and a merge, and a large build reads pages on every core. Pagefind's
   runtime files (pagefind.js, its UI and WASM) still come from the pinned binary.
-- `pagefind`: the binary's service, the pages fed one at a time in sorted path order (its
-  own `--site` crawl numbers pages in whatever order they finish, so two runs differ), then
-  made byte-identical by pagefind_canon. Kept as the reference the writer is checked against,
-  and as a way back: CHRONICLE_SEARCH_WRITER=pagefind.
+- `pagefind` (the default for now, see DEFAULT_WRITER): the binary's service, the pages fed
+  one at a time in sorted path order (its own `--site` crawl numbers pages in whatever order
+  they finish, so two runs differ), then made byte-identical by pagefind_canon. The
+  reference the writer is checked against. CHRONICLE_SEARCH_WRITER chooses.
 Either way the pages are numbered in sorted path order, so the index depends only on them.
 
 Only pages that mark their content with `data-pagefind-body` (events, actors, places) are
@@ -68,7 +68,10 @@ DIGEST_FILE = "chronicle-input.sha256"
 #: Environment variable choosing who writes the bundle (see `chosen_writer`).
 WRITER_SWITCH = "CHRONICLE_SEARCH_WRITER"
 WRITERS = ("chronicle", "pagefind")
-DEFAULT_WRITER = "chronicle"
+#: The binary's until site/ is rebuilt with Chronicle's writer: the committed sample site
+#: (tests/test_committed_site.py) holds the binary's gzip bytes, which no other compressor
+#: reproduces; the decoded bundles are equal (tests/test_search_writer.py).
+DEFAULT_WRITER = "pagefind"
 
 
 class SearchIndexError(ChronicleError):
@@ -326,8 +329,8 @@ def _bundle_digest(site: Path) -> str | None:
 
 
 def chosen_writer(writer: str | None = None) -> str:
-    """Who writes the bundle: `chronicle` (pagefind_writer, the default) or `pagefind` (the
-    binary's service); the CHRONICLE_SEARCH_WRITER environment variable chooses too."""
+    """Who writes the bundle: `chronicle` (pagefind_writer) or `pagefind` (the binary's
+    service); by default DEFAULT_WRITER, or the CHRONICLE_SEARCH_WRITER environment variable."""
     chosen = writer or os.environ.get(WRITER_SWITCH) or DEFAULT_WRITER
     if chosen not in WRITERS:
         raise SearchIndexError(f"{WRITER_SWITCH}={chosen!r}: expected one of "

@@ -27,6 +27,13 @@ EVENT = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{ti
 </main></body></html>"""
 
 
+@pytest.fixture(autouse=True, params=["pagefind", "chronicle"])
+def writer(request, monkeypatch):
+    """Every test here holds for both writers of the bundle (see chronicle.search)."""
+    monkeypatch.setenv("CHRONICLE_SEARCH_WRITER", request.param)
+    return request.param
+
+
 def tiny_site(folder: Path) -> Path:
     rows = [
         ("a", "Attack at Aguelhok", "Militants attacked the camp.", "attack", ["MINUSMA", "Chad"]),
