@@ -243,3 +243,40 @@ def test_watch_and_rebuild_runs_until_stopped(chronology):
     assert outcomes == [0]
     # a full build first, then the save
     assert build.calls == [None, frozenset({chronology / "content/events/a.yaml"})]
+
+
+class WarmingBuild(RecordingBuild):
+    """A remembering build: records warm() calls, and any that overlap a build."""
+
+    def __init__(self):
+        super().__init__()
+        self.log: list[str] = []
+        self.running = threading.Lock()
+
+    def __call__(self, root, out=None, *, drafts=None, changed=None):
+        with self.running:
+            self.log.append("build")
+            time.sleep(0.05)
+            return super().__call__(root, out, drafts=drafts, changed=changed)
+
+    def warm(self):
+        assert self.running.acquire(blocking=False), "warm() overlapped a build"
+        try:
+            self.log.append(f"warm on {threading.current_thread().name}")
+            time.sleep(0.2)
+        finally:
+            self.running.release()
+
+
+def test_a_remembering_build_is_warmed_after_start_and_after_each_rebuild(chronology):
+    """Warming (Builder.warm) runs on the rebuild thread, so serving starts at once and
+    a save arriving meanwhile waits for it instead of racing it."""
+    build = WarmingBuild()
+    event = chronology / "content/events/a.yaml"
+    with watching(chronology, build) as watcher:
+        save_in_place(event, "title: A, edited\n")  # while the first warm() runs
+        assert watcher.settle()
+        save_in_place(event, "title: A, again\n")
+        assert watcher.settle()
+    warm = "warm on chronicle-debounce"
+    assert build.log == [warm, "build", warm, "build", warm]

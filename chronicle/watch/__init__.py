@@ -38,6 +38,7 @@ class Watcher:
         if self._observer is not None:
             return self
         self.debouncer.start()
+        self.debouncer.call_soon(self.rebuilder.warm)
         self._observer = start_observer(
             self.rebuilder.root, self.rebuilder.config, self.debouncer.add,
             out=self.rebuilder.out, poll=self._poll, ingest=self._ingest,

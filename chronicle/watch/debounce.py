@@ -13,6 +13,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from chronicle import timing
@@ -34,6 +35,7 @@ class Debouncer:
         self._quiet = quiet
         self._clock = clock
         self._pending: set[Path] = set()
+        self._tasks: list[Callable[[], object]] = []
         self._last_event = 0.0
         self._first_event = 0.0  # of the batch gathering (for CHRONICLE_PROFILE)
         self._stopping = False
@@ -53,6 +55,13 @@ class Debouncer:
             self._last_event = self._clock()
             self._wake.notify()
 
+    def call_soon(self, task: Callable[[], object]) -> None:
+        """Run `task` on the worker thread, ahead of any batch: work that must never overlap
+        a rebuild, and that the caller need not wait for (warming after the first build)."""
+        with self._wake:
+            self._tasks.append(task)
+            self._wake.notify()
+
     def stop(self, timeout: float | None = 10.0) -> None:
         """Stop after the action in progress, if any; pending paths are dropped."""
         with self._wake:
@@ -64,13 +73,16 @@ class Debouncer:
     def idle(self) -> bool:
         """True when nothing is pending or running (tests wait on it)."""
         with self._wake:
-            return not self._pending and not self._busy
+            return not self._pending and not self._busy and not self._tasks
 
-    def _next_batch(self) -> frozenset[Path] | None:
+    def _next_job(self) -> Callable[[], object] | None:
         with self._wake:
             while True:
                 if self._stopping:
                     return None
+                if self._tasks:
+                    self._busy = True
+                    return self._tasks.pop(0)
                 if not self._pending:
                     self._wake.wait()
                     continue
@@ -84,12 +96,12 @@ class Debouncer:
                 now = self._clock()
                 timing.note("watch.settle", now - self._first_event,
                             f"(last event {(now - self._last_event) * 1000:.1f} ms before)")
-                return batch
+                return partial(self._action, batch)
 
     def _run(self) -> None:
-        while (batch := self._next_batch()) is not None:
+        while (job := self._next_job()) is not None:
             try:
-                self._action(batch)
+                job()
             except Exception:  # the watcher must outlive any failure, loudly
                 print("chronicle: the rebuild failed unexpectedly:", file=sys.stderr)
                 traceback.print_exc()

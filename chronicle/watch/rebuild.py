@@ -115,6 +115,8 @@ class Rebuilder:
             return None
         outcome = self._run(relevant, kinds, plan)
         self._finish(outcome, started)
+        if outcome.built:
+            self.warm()
         return outcome
 
     def build_once(self) -> RebuildOutcome:
@@ -124,16 +126,19 @@ class Rebuilder:
         self._finish(outcome, started)
         return outcome
 
+    def warm(self) -> None:
+        """Let a remembering build make what the next save needs (Builder.warm), so that
+        save is as quick as any: after a rebuild's reload, on the thread that rebuilds,
+        and once after the first build (the watcher asks, so serving need not wait)."""
+        warm = getattr(self._build, "warm", None)
+        if warm is not None:
+            warm()
+
     def _finish(self, outcome: RebuildOutcome, started: float) -> None:
-        """Report, hand the outcome on (the browser reloads), then let a remembering build
-        make what the next save needs, so that one is quick too (see Builder.warm)."""
         self._report(outcome)
         if self._on_rebuilt is not None:
             self._on_rebuilt(outcome)
         timing.note("rebuild.handed-on", time.perf_counter() - started, "(built and reloaded)")
-        warm = getattr(self._build, "warm", None)
-        if outcome.built and warm is not None:
-            warm()
 
     def _run(self, paths: frozenset[Path], kinds: dict[Path, ChangeKind],
              plan: RebuildPlan) -> RebuildOutcome:
