@@ -44,7 +44,7 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
-from chronicle.pagefind_records import read_pages
+from chronicle.pagefind_records import PageInput, page_inputs, read_inputs
 from chronicle.pagefind_writer import (
     PAGEFIND_VERSION,
     RECORD_VERSION,
@@ -226,12 +226,21 @@ def searchable_part(html: str) -> str | None:
     return f"<!DOCTYPE html>{root_tag}<head>{title}</head><body>{html[opening:end]}</body></html>"
 
 
-def input_digest(pages: list[tuple[str, str]], version: str, writer: str = "pagefind") -> str:
-    """What the bundle is a function of: Pagefind's version, the writer, the settings and the
-    pages. Equal digests mean the same bytes would be written again, so no need to."""
-    header = [version, INDEX_CONFIG] if writer == "pagefind" else [
-        version, INDEX_CONFIG, writer, RECORD_VERSION]
-    digest = hashlib.sha256(json.dumps(header).encode())
+def keys_digest(pages: list[PageInput], version: str, writer: str) -> str:
+    """`input_digest` for Chronicle's writer, from the pages' keys (digests of their URL and
+    searchable part, see pagefind_records.page_key): pages known by their files need no
+    reading to tell whether the bundle is still theirs."""
+    digest = hashlib.sha256(json.dumps([version, INDEX_CONFIG, writer, RECORD_VERSION]
+                                       ).encode())
+    for page in pages:
+        digest.update(f"\0{page.url}\0{page.key}".encode())
+    return digest.hexdigest()
+
+
+def input_digest(pages: list[tuple[str, str]], version: str) -> str:
+    """What the binary's bundle is a function of: Pagefind's version, the settings and the
+    pages. Equal digests mean Pagefind would write the same bytes again, so it need not run."""
+    digest = hashlib.sha256(json.dumps([version, INDEX_CONFIG]).encode())
     for url, html in pages:
         encoded = html.encode("utf-8")
         digest.update(f"\0{url}\0{len(encoded)}\0".encode())
@@ -351,8 +360,14 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
     start = time.perf_counter()
     writer = chosen_writer(writer)
     executable, version = _pagefind()
-    pages = searchable_input(site)
-    digest = input_digest(pages, version, writer)
+    cache = _cache_for(site, cache_dir)
+    if writer == "pagefind":
+        pages = searchable_input(site)
+        digest = input_digest(pages, version)
+    else:
+        pages = page_inputs(site, [p.as_posix() for p in searchable_pages(site)],
+                            searchable_part, EXCLUDE, cache)
+        digest = keys_digest(pages, version, writer)
     if _bundle_digest(site) == digest:
         return IndexReport(len(pages), time.perf_counter() - start, reused=True)
     staging = site / f".{BUNDLE}-new"
@@ -372,8 +387,7 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
                     f"pip install 'pagefind[bin]=={PAGEFIND_VERSION}', or set "
                     f"{WRITER_SWITCH}=pagefind")
             reuse = [site / BUNDLE] + ([Path(previous) / BUNDLE] if previous else [])
-            _write_bundle(executable, pages, digest, staging, _cache_for(site, cache_dir),
-                          reuse)
+            _write_bundle(executable, site, pages, digest, staging, cache, reuse)
             reused = False
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -417,11 +431,11 @@ def _cache_for(site: Path, cache_dir: Path | str | None) -> Path | None:
     return beside if beside.is_dir() else None
 
 
-def _write_bundle(executable: Path, pages: list[tuple[str, str]], digest: str,
+def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: str,
                   staging: Path, cache: Path | None, reuse: list[Path]) -> None:
     """Chronicle's own writer: each page read (or its reading reused), then merged; files
     equal to those of the bundles in `reuse` are linked from them."""
-    records, _ = read_pages(pages, EXCLUDE, cache)
+    records, _ = read_inputs(site, pages, EXCLUDE, searchable_part, cache)
     if records:
         languages = sorted({r.language for r in records})
         files = bundle_files(records, runtime_files(executable, languages, cache))

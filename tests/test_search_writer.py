@@ -259,3 +259,23 @@ def test_another_pagefind_version_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(search.SearchIndexError, match="CHRONICLE_SEARCH_WRITER=pagefind"):
         index_site(site, writer="chronicle")
     assert not (site / BUNDLE).exists()
+
+
+def test_a_page_is_read_again_when_its_file_changed_even_at_the_same_size(tmp_path):
+    site = tmp_path / "site"
+    for page, text in EDGE_PAGES.items():
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(text, encoding="utf-8")
+    index_site(site, writer="chronicle")
+    page = site / "b" / "index.html"
+    page.write_text(page.read_text().replace("lazy dog", "lazy cat"))  # same size, at once
+    index_site(site, writer="chronicle")
+    assert "lazy cat" in decoded_bundle(site)["en"]["fragments"][1]["content"]
+    old = pagefind_records.RACY_NS
+    try:  # settled files are known by inode, time and size: not read again
+        pagefind_records.RACY_NS = -10**12
+        pages = pagefind_records.page_inputs(site, ["a/index.html", "b/index.html"],
+                                             lambda html: html, EXCLUDE)
+        assert [p.html is None for p in pages] == [True, True]
+    finally:
+        pagefind_records.RACY_NS = old
