@@ -14,7 +14,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,8 +94,12 @@ class Builder:
     linking or planning the whole chronology again. Any other change takes the full path,
     which is still keyed by content; both give the same bytes as a cold build."""
 
-    def __init__(self, *, remember: bool = True) -> None:
+    def __init__(self, *, remember: bool = True,
+                 on_pages_written: Callable[[list[str]], None] | None = None) -> None:
+        """`on_pages_written(urls)` is told, during a quick save, of the pages written
+        before the rest (the edited events' own): serve reloads a browser showing one."""
         self._remember = remember
+        self._on_pages_written = on_pages_written
         self._last: _LastBuild | None = None
         self._store: ContentStore | None = None
         self._store_where: tuple[Path, bool | None] | None = None
@@ -234,6 +238,8 @@ class Builder:
                         stale.append(page)
                         outputs[url] = render_page(last.env, page, config)
                 write.write_in_place(last.out, outputs, ())
+            if batch is own and outputs and self._on_pages_written is not None:
+                self._on_pages_written(sorted(outputs))
         if stale:
             with timed("build.manifest"):
                 write.write_manifest(last.where[0], last.out, last.keys)

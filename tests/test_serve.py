@@ -18,11 +18,13 @@ import yaml
 
 from chronicle.diagnostics import ContentError, error
 from chronicle.model import Mark
+from chronicle.serve.channel import ReloadChannel
 from chronicle.serve.command import DevServer
 from chronicle.serve.http import is_loopback, resolve_site_file
-from chronicle.serve.overlay import SCRIPT_URL, inject_live_script
+from chronicle.serve.overlay import LIVE_SCRIPT, SCRIPT_URL, inject_live_script
 
 SECRET = "top secret, outside the site"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def fake_build(root, out=None, *, drafts=None, changed=None, search=True):
@@ -340,5 +342,62 @@ def test_the_search_index_is_made_after_the_reload_in_the_background(tmp_path):
         entry = root / "site/pagefind/pagefind-entry.json"
         assert wait_for(entry.is_file, timeout=60)
         assert raw_get(dev, "/pagefind/pagefind-entry.json")[0] == 200
+    finally:
+        dev.stop()
+
+
+# -- the saved event's page reloads before the rest of the site is rendered ----------------
+
+def test_pages_written_early_reload_alone_and_are_served_at_the_coming_version():
+    channel = ReloadChannel()
+    inbox = channel.subscribe(since=0)
+    channel.publish_pages(["/events/a/index.html", "/events/a/"])
+    assert inbox.get_nowait().data == {"version": 1, "only": ["/events/a/", "/events/a/index.html"]}
+    # the page shown by the early reload says it is at version 1; any other is still at 0
+    assert (channel.version_for("/events/a/"), channel.version_for("/index.html")) == (1, 0)
+    assert channel.version == 0  # a page connecting now is told nothing yet
+    channel.publish_reload()
+    assert inbox.get_nowait().data == {"version": 1}  # the page at 1 ignores it; others reload
+    assert (channel.version_for("/events/a/"), channel.version_for("/index.html")) == (1, 1)
+
+
+def test_a_build_failing_after_its_early_pages_makes_the_next_reload_reach_them():
+    channel = ReloadChannel()
+    channel.publish_pages(["/events/a/"])
+    shown = channel.version_for("/events/a/")  # the early reload served the new page
+    channel.publish_errors([{"message": "a template broke"}])
+    channel.publish_reload()  # the fixed build
+    assert channel.version > shown
+    assert channel.version_for("/events/a/") == channel.version
+
+
+def test_the_live_script_skips_reloads_its_page_already_shows():
+    assert "data.version <= Number(since)" in LIVE_SCRIPT
+    assert "data.only.includes(location.pathname)" in LIVE_SCRIPT
+
+
+def test_with_the_remembering_build_a_save_reloads_its_event_page_first(tmp_path):
+    """`chronicle serve`'s own build: the saved event's page (both of its URL forms, under
+    the base path) is announced before the reload of the whole site, already rendered."""
+    root = tmp_path / "chrono"
+    shutil.copytree(REPO / "tests/sites/basic", root, ignore=shutil.ignore_patterns("site"))
+    dev = DevServer(root, port=0, log=lambda text: None, search=False).start()
+    try:
+        assert dev.watcher.settle()
+        version = state(dev)["version"]
+        received: list = []
+        listener = threading.Thread(target=lambda: received.extend(read_events(dev, 2, version)))
+        listener.start()
+        time.sleep(0.3)
+        event = root / "content/events/2019-01-20-aguelhok-attack.yaml"
+        event.write_text(event.read_text().replace("Militants attack", "Gunmen attack"))
+        listener.join(20)
+        page = "/chronicle/events/2019-01-20-aguelhok-attack/"
+        assert received == [("reload", {"version": version + 1,
+                                        "only": [page, page + "index.html"]}),
+                            ("reload", {"version": version + 1})]
+        status, _, body = raw_get(dev, page)
+        assert status == 200 and b"Gunmen attack" in body
+        assert f'data-version="{version + 1}"'.encode() in body
     finally:
         dev.stop()

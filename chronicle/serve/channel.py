@@ -48,6 +48,7 @@ class ReloadChannel:
         self._version = 0
         self._errors: list[dict[str, Any]] = []
         self._closed = False
+        self._ahead: tuple[int, frozenset[str]] = (0, frozenset())  # see publish_pages
 
     @property
     def version(self) -> int:
@@ -57,6 +58,13 @@ class ReloadChannel:
     def state(self) -> dict[str, Any]:
         with self._lock:
             return {"version": self._version, "errors": list(self._errors)}
+
+    def version_for(self, path: str) -> int:
+        """The version a page served now shows: the next one for a page already written
+        by the build in progress (publish_pages), the current one for any other."""
+        with self._lock:
+            upcoming, paths = self._ahead
+            return upcoming if upcoming > self._version and path in paths else self._version
 
     def subscribe(self, since: int | None = None) -> queue.Queue[Message | None]:
         """A queue primed with what a page built at version `since` has missed."""
@@ -76,8 +84,18 @@ class ReloadChannel:
         with self._lock:
             self._subscribers.discard(inbox)
 
+    def publish_pages(self, paths: list[str]) -> None:
+        """Call during a build, once the pages at these URL paths are written and no later
+        step of the build changes them: those pages (the event just saved) reload now,
+        at the version the build will publish; every other waits for `publish_reload`."""
+        with self._lock:
+            self._ahead = (self._version + 1, frozenset(paths))
+            self._broadcast(Message("reload", {"version": self._version + 1,
+                                               "only": sorted(paths)}))
+
     def publish_reload(self) -> None:
-        """Call only once the new site is completely in place: pages reload at once."""
+        """Call only once the new site is completely in place: pages reload at once (a
+        page served since at this version, by `publish_pages`, stays)."""
         with self._lock:
             self._version += 1
             self._errors = []
@@ -85,6 +103,9 @@ class ReloadChannel:
 
     def publish_errors(self, errors: list[dict[str, Any]]) -> None:
         with self._lock:
+            upcoming, _ = self._ahead
+            if upcoming > self._version:  # pages shown at it changed: the next good build
+                self._version = upcoming  # must come after them to reload them
             self._errors = list(errors)
             self._broadcast(Message("errors", {"version": self._version, "errors": self._errors}))
 

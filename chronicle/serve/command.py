@@ -33,6 +33,10 @@ class DevServer:
         self.indexer = BackgroundIndexer(log=log) if search else None
         self.dispatch = ReloadDispatch(self.channel, indexer=self.indexer)
         self.outcomes: list[RebuildOutcome] = []
+        if build is None:  # remembering; the saved event's page reloads as soon as written
+            from chronicle.build import Builder
+
+            build = Builder(on_pages_written=self.dispatch.pages_written)
         self.rebuilder = Rebuilder(self.root, Path(out).resolve() if out else None,
                                    drafts=drafts, build=build, ingest=ingest,
                                    on_rebuilt=self._rebuilt, log=log,

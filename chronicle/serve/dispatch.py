@@ -30,6 +30,14 @@ class ReloadDispatch:
         self.server = server
         self.indexer = indexer
 
+    def pages_written(self, urls: list[str]) -> None:
+        """Pages a build in progress has written for good (site URLs, 'events/x/index.html'):
+        a browser showing one reloads now, before the rest of the site is rendered."""
+        base = self.server.base_path if self.server is not None else "/"
+        paths = [base + url for url in urls]
+        paths += [path[: -len("index.html")] for path in paths if path.endswith("/index.html")]
+        self.channel.publish_pages(paths)
+
     def __call__(self, outcome: RebuildOutcome) -> None:
         if outcome.diagnostics:
             self.channel.publish_errors([diagnostic_payload(d) for d in outcome.diagnostics])

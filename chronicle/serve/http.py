@@ -154,14 +154,16 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self._send_file(target, HTTPStatus.OK, head)
 
     def _send_file(self, target: Path, status: HTTPStatus, head: bool) -> None:
+        channel = self.server.channel
+        version = channel.version_for(self.path.partition("?")[0].partition("#")[0])
         try:
-            body = target.read_bytes()
+            body = target.read_bytes()  # read after the version: never older than it says
         except OSError:
             self._not_found(head)
             return
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            body = inject_live_script(body, self.server.channel.version)
+            body = inject_live_script(body, version)
         self._send(status, body, kind, head)
 
     def _not_found(self, head: bool) -> None:

@@ -48,7 +48,13 @@ LIVE_SCRIPT = """\
     (document.body || document.documentElement).append(box);
   };
   const source = new EventSource("__EVENTS_URL__?since=" + encodeURIComponent(since));
-  source.addEventListener("reload", () => { source.close(); location.reload(); });
+  source.addEventListener("reload", (m) => {
+    const data = JSON.parse(m.data);
+    if (data.version <= Number(since)) return;  // this page was served at that version
+    if (data.only && !data.only.includes(location.pathname)) return;  // the rest follows
+    source.close();
+    location.reload();
+  });
   source.addEventListener("errors", (m) => show(JSON.parse(m.data).errors));
 })();
 """.replace("__OVERLAY_ID__", OVERLAY_ID).replace("__EVENTS_URL__", EVENTS_URL)
