@@ -213,6 +213,8 @@ def searchable_part(html: str) -> str | None:
     when nothing is marked. Pagefind reads nothing else, so the navigation, header and footer
     are neither sent nor digested: a change to them alone does not re-index the site."""
     mark = html.find(BODY_MARK)
+    while mark >= 0 and html.rfind(">", 0, mark) > html.rfind("<", 0, mark):
+        mark = html.find(BODY_MARK, mark + 1)  # in text, not in a tag: not the mark
     if mark < 0:
         return None
     opening = html.rfind("<", 0, mark)

@@ -150,7 +150,7 @@ e-mail l'alphabet naïve résumé ÉCOLE Zürich 19.4614, x</p>
     "c2/index.html": """<!DOCTYPE html><html lang="en"><head><title>Title only</title></head>
 <body><main data-pagefind-body><!-- no words --></main></body></html>""",
     "d/index.html": """<!DOCTYPE html><html lang="en"><head><title>Unmarked</title></head>
-<body><p>Not indexed: nothing marked as its body.</p></body></html>""",
+<body><p>Not indexed: its text names data-pagefind-body, no tag has it.</p></body></html>""",
 }
 
 
@@ -190,6 +190,8 @@ def test_a_save_reads_only_the_changed_page_again(tmp_path):
         (site / page).write_text(text, encoding="utf-8")
     pagefind_records._MEMORY.clear()
     pages = searchable_input(site)
+    assert [url for url, _ in pages] == ["/a/index.html", "/b/index.html", "/c/index.html",
+                                         "/c2/index.html"], "d has no marked element"
     _, read = pagefind_records.read_pages(pages, EXCLUDE)
     assert read == 4
     changed = [(url, html.replace("lazy dog", "lazy cat")) for url, html in pages]
