@@ -10,6 +10,7 @@ workers are forked, so they start at once with the pages in hand.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -24,12 +25,15 @@ from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, sit
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
 CACHE_FILE = "search-pages.marshal"
 FILES_FILE = "search-files.marshal"
+NEWER_FILE = "search-pages-newer.marshal"
+NEWER_SHARE, NEWER_MIN = 0.1, 50  # past this many newer records, the main file is rewritten
 #: A file changed this recently may change again within the same clock tick, keeping its
 #: time and size: it is read whatever its identity says (git's "racy clean" rule).
 RACY_NS = 2_000_000_000
 
 _MEMORY: dict[str, PageRecord] = {}  # the last site's records, by key
 _FILES: dict[str, tuple] = {}  # page file -> (inode, mtime_ns, size, key or None)
+_ON_DISK: dict[Path, set[str]] = {}  # cache folder -> keys in its main file, when known
 _JOB: tuple | None = None  # (pages, exclude), inherited by forked workers
 
 
@@ -107,8 +111,28 @@ def _save_data(cache: Path, name: str, data: dict) -> None:
         pass  # a cache that cannot be written only costs the next build its reading
 
 
+def _load_records(cache: Path) -> dict[str, tuple]:
+    """The cached records: the main file's and the newer ones beside it (see `_save`)."""
+    stored = _load(cache)
+    _ON_DISK[cache] = set(stored)
+    stored.update(_load(cache, NEWER_FILE))
+    return stored
+
+
 def _save(cache: Path, records: dict[str, PageRecord]) -> None:
+    """Keep `records` for the next process. Rewriting all of them (34 MB at 10k events)
+    took longer than the rest of an edit's indexing, so while the records the main file
+    lacks are few they go to a small file beside it instead; records are keyed by their
+    content, so any main and newer files together are right, whoever wrote them."""
+    on_disk = _ON_DISK.get(cache)
+    newer = {k: r.as_tuple() for k, r in records.items() if on_disk is None or k not in on_disk}
+    if on_disk and len(newer) <= max(NEWER_MIN, NEWER_SHARE * len(records)):
+        _save_data(cache, NEWER_FILE, newer)
+        return
     _save_data(cache, CACHE_FILE, {k: r.as_tuple() for k, r in records.items()})
+    with contextlib.suppress(OSError):
+        (cache / NEWER_FILE).unlink()
+    _ON_DISK[cache] = set(records)
 
 
 def read_inputs(site: Path, inputs: list[PageInput], exclude: tuple[str, ...],
@@ -133,7 +157,7 @@ def _records(site: Path | None, pages: list[tuple[str, str | None]], keys: list[
              ) -> tuple[list[PageRecord], int]:
     known = {k: _MEMORY[k] for k in keys if k in _MEMORY}
     if len(known) < len(keys) and cache is not None:
-        stored = _load(cache)
+        stored = _load_records(cache)
         for key in keys:
             if key not in known and key in stored:
                 known[key] = PageRecord(*stored[key])

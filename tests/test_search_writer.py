@@ -281,3 +281,23 @@ def test_a_page_is_read_again_when_its_file_changed_even_at_the_same_size(tmp_pa
         assert [p.html is None for p in pages] == [True, True]
     finally:
         pagefind_records.RACY_NS = old
+
+
+def test_an_edit_adds_its_record_beside_the_cache_and_a_new_process_finds_both(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    for page, text in EDGE_PAGES.items():
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(text, encoding="utf-8")
+    pages = searchable_input(site)
+    pagefind_records._MEMORY.clear()
+    pagefind_records._ON_DISK.clear()
+    pagefind_records.read_pages(pages, EXCLUDE, cache)
+    main = (cache / pagefind_records.CACHE_FILE).read_bytes()
+    pagefind_records._MEMORY.clear()  # a new process: records from disk, main file known
+    edited = [(u, h.replace("lazy dog", "lazy cat")) for u, h in pages]
+    _, read = pagefind_records.read_pages(edited, EXCLUDE, cache)
+    assert read == 1 and (cache / pagefind_records.CACHE_FILE).read_bytes() == main
+    assert (cache / pagefind_records.NEWER_FILE).is_file()
+    pagefind_records._MEMORY.clear()
+    records, read = pagefind_records.read_pages(edited, EXCLUDE, cache)
+    assert read == 0 and "cat" in records[1].words
