@@ -3,9 +3,11 @@
 Reading a page (pagefind_writer.read_page) is the costly part of writing the search index,
 and a save changes a page or a few, so records are kept by a digest of what made them (the
 writer's version, the exclusions, the page's URL and searchable HTML): in memory for the
-process (a `serve` session re-reads only the pages a save changed) and, given a cache folder,
-on disk for the next build. Pages not known are read on every core when there are many; the
-workers are forked, so they start at once with the pages in hand.
+process and, given a cache folder, on disk for the next process (`serve` indexes in a fresh
+one after each save): a main file, and beside it a small one of the records made since.
+Page files already read are known by inode, modification time and size, so an unchanged
+page is not even read from disk. Pages not known are read on every core when there are
+many; the workers are forked, so they start at once with the pages in hand.
 """
 
 from __future__ import annotations
