@@ -7,7 +7,9 @@ synthetic chronology (benchmarks/generate.py). For each save the benchmark rewri
 event's title the way an editor does (write in place), then times two things:
 
 - save→html: until the event's page on disk holds the new title (polled every 2 ms);
-- save→reload (Chronicle): until the browser's event stream receives the reload message.
+- save→reload (Chronicle): until the browser's event stream receives a reload message that
+  reaches the event's page (the early one naming only that page, or the whole site's), and
+  until the reload of the whole site.
 
 Between saves it waits until the server's whole process tree is idle (no CPU for 300 ms),
 so background work (Chronicle's search index, Hugo's rebuild) never leaks into the next
@@ -97,28 +99,38 @@ def free_port() -> int:
 
 
 class ReloadListener:
-    """Holds the event stream open and timestamps every reload message."""
+    """Holds the event stream open and timestamps every reload message: those for a few
+    pages only (the saved event's, written first) and those for the whole site."""
 
     def __init__(self, port: int) -> None:
-        self.stamps: list[float] = []
+        self.stamps: dict[bool, list[float]] = {True: [], False: []}  # whole site? -> times
         self._arrived = threading.Condition()
         self._socket = socket.create_connection(("127.0.0.1", port), timeout=None)
         self._socket.sendall(b"GET /__chronicle__/events HTTP/1.0\r\n\r\n")
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
+        reload = False
         for line in self._socket.makefile("rb"):
-            if line.startswith(b"event: reload"):
+            if line.startswith(b"event: "):
+                reload = line.startswith(b"event: reload")
+            elif reload and line.startswith(b"data: "):
                 with self._arrived:
-                    self.stamps.append(time.perf_counter())
+                    self.stamps[b'"only"' not in line].append(time.perf_counter())
                     self._arrived.notify_all()
+                reload = False
 
-    def next_after(self, started: float, timeout: float = 120.0) -> float:
+    def next_after(self, started: float, whole_site: bool, timeout: float = 120.0) -> float:
+        """Seconds from `started` to the next reload of the whole site, or (not whole_site)
+        to the first reload that reaches the saved event's page, whichever kind it is."""
+        def found() -> list[float]:
+            kinds = (True,) if whole_site else (True, False)
+            return [s for kind in kinds for s in self.stamps[kind] if s >= started]
+
         with self._arrived:
-            ok = self._arrived.wait_for(lambda: any(s >= started for s in self.stamps), timeout)
-        if not ok:
-            raise SystemExit("no reload message arrived")
-        return min(s for s in self.stamps if s >= started) - started
+            if not self._arrived.wait_for(found, timeout):
+                raise SystemExit("no reload message arrived")
+            return min(found()) - started
 
     def close(self) -> None:
         self._socket.close()
@@ -152,7 +164,7 @@ def pick_events(folder: Path, suffix: str, count: int) -> list[Path]:
 
 
 def bench_chronicle(root: Path, saves: int, profile: bool = False
-                    ) -> tuple[list[float], list[float], dict[str, list[float]]]:
+                    ) -> tuple[list[float], list[float], list[float], dict[str, list[float]]]:
     port = free_port()
     log_path = root.parent / "serve.log"  # a file, not a pipe nobody reads: it never blocks
     log = open(log_path, "w")  # noqa: SIM115 - closed in finally, after the server stops
@@ -160,7 +172,7 @@ def bench_chronicle(root: Path, saves: int, profile: bool = False
     process = subprocess.Popen(
         [sys.executable, "-m", "chronicle", "serve", "--root", str(root), "--port", str(port)],
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
-    html, reload = [], []
+    html, reload, page_reload = [], [], []
     steps: dict[str, list[float]] = {}
     try:
         wait_until_serving(port, process)
@@ -173,7 +185,8 @@ def bench_chronicle(root: Path, saves: int, profile: bool = False
             page = root / "site/events" / event.stem / "index.html"
             started = save_title(event, title)
             html.append(wait_for_text(page, title.encode(), started))
-            reload.append(listener.next_after(started))
+            reload.append(listener.next_after(started, whole_site=True))
+            page_reload.append(listener.next_after(started, whole_site=False))
             wait_idle(process.pid)
         listener.close()
         with open(log_path, encoding="utf-8", errors="replace") as lines:
@@ -186,7 +199,7 @@ def bench_chronicle(root: Path, saves: int, profile: bool = False
     finally:
         stop(process)
         log.close()
-    return html, reload, steps
+    return html, reload, page_reload, steps
 
 
 def bench_hugo(root: Path, hugo: Path, saves: int) -> list[float]:
@@ -233,9 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as scratch:
         root = Path(scratch) / "chronicle"
         shutil.copytree(chronicle_source, root)
-        html, reload, steps = bench_chronicle(root, options.saves, options.profile)
+        html, reload, page_reload, steps = bench_chronicle(root, options.saves, options.profile)
         print(f"chronicle serve  save→html   ms: {ms(html)}")
-        print(f"chronicle serve  save→reload ms: {ms(reload)}")
+        print(f"chronicle serve  save→reload ms: {ms(page_reload)} (its page)")
+        print(f"chronicle serve  save→reload ms: {ms(reload)} (whole site)")
         for step, values in steps.items():
             print(f"  {step:<22} median {statistics.median(values):8.1f} ms"
                   f"  ({len(values)} times, max {max(values):.1f})")
@@ -248,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             hugo_html = bench_hugo(hugo_root, hugo, options.saves)
             hugo_median = statistics.median(hugo_html) * 1000
             print(f"hugo --watch     save→html   ms: {ms(hugo_html)}")
-    print(f"n={options.n}: save→reload median ms: {statistics.median(reload) * 1000:.0f}")
+    print(f"n={options.n}: save→reload median ms: {statistics.median(page_reload) * 1000:.0f} "
+          f"(its page), {statistics.median(reload) * 1000:.0f} (whole site)")
     line = f"save→html median ms: {statistics.median(html) * 1000:.0f}"
     if hugo_median is not None:
         line += f" (hugo --watch: {hugo_median:.0f})"

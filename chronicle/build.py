@@ -9,6 +9,7 @@ inherit the loaded chronology and compiled templates instead of loading them aga
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import sys
@@ -109,7 +110,11 @@ class Builder:
         pages read each event, the compiled templates, and the pieces of the pages that
         list every event (the data exports). A full build renders on forked workers,
         which keep all that to themselves; without this, the first save after one takes
-        seconds at 10,000 events instead of milliseconds. Writes nothing."""
+        seconds at 10,000 events instead of milliseconds. Then a full garbage collection,
+        now, while nothing waits, and what survives it is frozen: the build left millions
+        of objects, and scanning them again would stop a later save for the better part
+        of a second. The next full build unfreezes them, so a chronology it replaces is
+        still freed. Writes nothing."""
         last = self._last
         if last is None or last.warm:
             return
@@ -122,6 +127,8 @@ class Builder:
                 readers = set(last.readers.get(f"event:{events[0].id}", ())) - {own}
                 for url in [own, *sorted(readers)]:
                     render_page(last.env, last.pages[url], last.chronology.config)
+            gc.collect()
+            gc.freeze()
             last.warm = True
 
     def _read(self, root: Path, drafts: bool | None,
@@ -161,6 +168,8 @@ class Builder:
 
     def _full(self, root: Path, where, chronology: Chronology, diagnostics: list[Diagnostic],
               search: bool, started: float) -> BuildReport:
+        if self._remember:
+            gc.unfreeze()  # what warm() froze of the last build may now be garbage
         config = chronology.config
         out = where[1] if where[1] is not None else root / config.output_dir
         linked = link(chronology)
