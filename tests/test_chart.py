@@ -127,3 +127,23 @@ def test_small_chart_is_shorter_and_empty_input_has_no_chart():
     height = lambda svg: int(re.search(r'height="(\d+)"', str(svg)).group(1))  # noqa: E731
     assert height(small.svg) < height(big.svg)
     assert build_chart([], title="t") is None
+
+
+def test_the_chart_key_changes_exactly_when_its_inputs_do():
+    """A page's chart is keyed by what its series reads (explore.chart_deps): events with
+    the same inputs draw the same chart, and a changed month or figure changes the key."""
+    from dataclasses import replace
+
+    from chronicle.render.explore import chart_deps
+
+    events = random_events(5, 60, 2015, 2018)
+    retitled = [replace(e, title=e.title + " (edited)") for e in events]
+    assert chart_deps(retitled) == chart_deps(events)
+    assert (build_chart(retitled, title="t").svg == build_chart(events, title="t").svg)
+    first = events[0]
+    more_killed = replace(first, casualties=Casualties(Figure(first.casualties.killed.value + 1
+                                                              if first.casualties.killed
+                                                              else 1), None))
+    moved = replace(first, date=FuzzyDate(first.date.year, first.date.month % 12 + 1, 1))
+    for changed in (more_killed, moved):
+        assert chart_deps([changed, *events[1:]]) != chart_deps(events)

@@ -71,6 +71,11 @@ def _figures(event: Event) -> tuple[int, int]:
     return (killed.value if killed else 0, injured.value if injured else 0)
 
 
+def series_inputs(events: Iterable[Event]) -> list[tuple[int, int | None, int, int]]:
+    """All that `series_for` reads of each event: equal inputs make equal charts."""
+    return [(event.date.year, event.date.month, *_figures(event)) for event in events]
+
+
 def _years(first: int, last: int) -> list[int]:
     """Historical years from first to last; there is no year 0."""
     return [year for year in range(first, last + 1) if year != 0]
