@@ -172,8 +172,10 @@ _READINGS: dict[str, dict[str, tuple]] = {}
 def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
     anchors [(element, id, text, location)], word_count). An entry at the default weight
-    with no other original form is just its position (most are: cheaper to make and pack)."""
+    with no other original form is just its position (most are: cheaper to make and pack);
+    `mixed`, a fifth result, names the stems with any other entry."""
     words: dict[str, list[tuple[int, int, str | None]]] = {}
+    mixed: set[str] = set()
     anchors = []
     content = []
     weights = [int(WEIGHT_MULTIPLIER)]
@@ -202,8 +204,11 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
         if len(found) == 1 and not parts:
             stem, _, original = found[0]
             # the usual entry, a word at the default weight as written, is its bare position
-            entry = index if weight == DEFAULT_WEIGHT and original is None else (
-                index, weight, original)
+            if weight == DEFAULT_WEIGHT and original is None:
+                entry = index
+            else:
+                entry = (index, weight, original)
+                mixed.add(stem)
             listed = words.get(stem)
             if listed is None:
                 words[stem] = [entry]
@@ -215,6 +220,8 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
                 entry = (index, partial if is_part else weight, original)
                 if entry[1] == DEFAULT_WEIGHT and original is None:
                     entry = index
+                else:
+                    mixed.add(stem)
                 listed = words.get(stem)
                 if listed is None:
                     words[stem] = [entry]
@@ -222,7 +229,7 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
                     listed.append(entry)
         last_index = index
         index += 1
-    return " ".join(content), words, anchors, last_index + 1
+    return " ".join(content), words, anchors, last_index + 1, mixed
 
 
 def _weight_marker(word: str, weights: list[int]) -> bool:

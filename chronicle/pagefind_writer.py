@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import itertools
 import json
+import operator
 import os
 import re
 import struct
@@ -121,6 +122,9 @@ _ONE_LOCATION = b"\x82" + _int(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one wor
 
 #: (packed locations, count) of a word met once at the default weight, by position
 _SINGLES = [(_ONE_LOCATION + _uint(p) + _EMPTY, 2) for p in range(4096)]
+_UINTS = _INTS[-_TABLE_LOW:]  # by value: the deltas of positions in order are never negative
+#: the head of a word's locations when all its `n` positions are at the default weight
+_ARRAY_HEADS = [_head(4, n + 1) + _ONE_LOCATION[1:] for n in range(1024)]
 
 
 def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
@@ -171,8 +175,8 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     meta = {k: _PRIVATE.sub("", v) if "___PAGEFIND_" in v else v
             for k, v in parsed.meta.items()}
     language = parsed.language
-    content, words, anchors, word_count = read_words(parsed.digest, language,
-                                                     parsed.anchor_content)
+    content, words, anchors, word_count, mixed = read_words(parsed.digest, language,
+                                                            parsed.anchor_content)
     filters = dict(sorted(parsed.filters.items()))
     anchor_list = [{"element": e, "id": i, "text": t, "location": loc}
                    for e, i, t, loc in anchors]
@@ -187,21 +191,21 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                       for stem, entries in meta_words.items()}
     packed: dict[str, tuple[bytes, int]] = {}
     variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
-    uint = _uint
-    table, low, singles = _INTS, _TABLE_LOW, _SINGLES
+    uint, uints, singles, heads = _uint, _UINTS, _SINGLES, _ARRAY_HEADS
+    encoded, sub, chain = uints.__getitem__, operator.sub, itertools.chain
     for stem, positions in words.items():
         first = positions[0]
         if first.__class__ is int:
-            if len(positions) == 1:
+            count = len(positions)
+            if count == 1:
                 packed[stem] = (singles[first] if first < len(singles) else
                                 (_ONE_LOCATION + uint(first) + _EMPTY, 2))
                 continue
-            if (all(p.__class__ is int for p in positions)  # in order, all at weight 24
-                    and positions[-1] - low < len(table)):
-                deltas = [table[first - low]] + [
-                    table[b - a - low] for a, b in itertools.pairwise(positions)]
-                packed[stem] = (_head(4, len(positions) + 1) + _ONE_LOCATION[1:]
-                                + b"".join(deltas) + _EMPTY, len(positions) + 1)
+            if stem not in mixed and positions[-1] < len(uints) and count < len(heads):
+                # in order, all at weight 24: [-25, deltas...], the deltas from a table
+                packed[stem] = (heads[count] + b"".join(
+                    map(encoded, map(sub, positions, chain((0,), positions)))) + _EMPTY,
+                    count + 1)
                 continue
         positions = [(p, _DEFAULT_WEIGHT, None) if p.__class__ is int else p
                      for p in positions]

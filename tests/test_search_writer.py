@@ -209,7 +209,7 @@ def test_weights_follow_pagefinds_parse_weighted_file():
     from chronicle.pagefind_html import exclusion_selectors, parse_page
 
     parsed = parse_page(page, exclusion_selectors(()))
-    content, words, _, _ = read_words(parsed.digest, "en", {})
+    content, words, _, _, _ = read_words(parsed.digest, "en", {})
     assert content == "The Quick Brown. Fox Jumps Over. Ryan."
     found = {w: [(p, 24) if isinstance(p, int) else p[:2] for p in entries]  # bare: weight 24
              for w, entries in words.items()}
