@@ -49,9 +49,11 @@ PASSABLE_TAGS = frozenset((
     "del", "pre", "address", "hgroup", "center", "font", "data"))
 
 _TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?"
+    r"(<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?)"
     r"|<(/?)([A-Za-z][^\s/>]*)([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>"
-    r"|[^<]+|<", re.S)
+    r"|([^<]+|<)", re.S)
+#: `_TOKEN`'s last group to match, which tells a token's kind: skipped, tag or text.
+_SKIPPED, _TAG, _TEXT = 1, 4, 5
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ALL_SPACES = re.compile(r"\s")
 _ATTRIBUTE_MATCH = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$", re.S)
@@ -201,6 +203,16 @@ def _spec(attributes: dict[str, str], name: str) -> list[str] | None:
     return None if value is None else _parse_attr_string(value, attributes)
 
 
+@lru_cache(maxsize=64)
+def _raw_text_end(tag: str) -> re.Pattern:
+    return re.compile(rf"</{tag}[\s/>]", re.I)
+
+
+@lru_cache(maxsize=64)
+def _same_tag(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){tag}(?=[\s/>])", re.I)
+
+
 class _Parser:
     def __init__(self, exclusions: Exclusions):
         self.exclusions = exclusions
@@ -217,63 +229,69 @@ class _Parser:
         self.in_html = False
 
     def feed(self, page: str) -> None:
+        """One pass over the page's tokens (`_TOKEN`); most are text or elements that only
+        hand text up, so those are dealt with here, in as few steps as they allow."""
         stack: list[_Node] = []
-        position, length = 0, len(page)
-        match = _TOKEN.match
-        while position < length:
-            found = match(page, position)
-            position = found.end()
-            closing, name, attributes_text = found.groups()
-            if name is None:
-                text = found.group()
-                if text[0] == "<" and text[:2] in ("<!", "<?"):
+        length = len(page)
+        tokens = _TOKEN.finditer(page)
+        passable, passes = self.passable, _PASSES
+        while True:
+            for found in tokens:
+                kind = found.lastindex
+                if kind == _TEXT:
+                    if self.in_html:
+                        text = found.group(_TEXT)
+                        node = self.current
+                        node.value += text
+                        if node.anchor_ids:
+                            self.text_of_anchors(node, text)
                     continue
-                if self.in_html:
-                    node = self.current
-                    node.value += text
-                    if node.anchor_ids:
-                        self.text_of_anchors(node, text)
-                continue
-            tag = name.lower()
-            if closing:
-                if stack and stack[-1].tag == tag:
-                    top = stack.pop()
-                    if top.__class__ is _Node:
-                        self.close(top)
+                if kind == _SKIPPED:
+                    continue
+                closing, name, attributes_text = found.group(2, 3, 4)
+                tag = name.lower()
+                if closing:
+                    if stack and stack[-1].tag == tag:
+                        top = stack.pop()
+                        if top.__class__ is _Node:
+                            self.close(top)
+                    else:
+                        self.end(tag, stack)
+                    continue
+                self_closing = attributes_text.endswith("/")
+                if (tag in passable and self.current.status <= BODY_OR_INDEXING
+                        and (tag in INLINE_TAGS or not self.current.anchor_ids)
+                        and not (attributes_text and ("data-pagefind" in attributes_text
+                                                      or "id" in attributes_text))
+                        and not self_closing and self.in_html):
+                    # An element that only hands its text up: no node (see PASSABLE_TAGS)
+                    stack.append(passes[tag])
+                    continue
+                attributes = _attributes(attributes_text.rstrip("/")) if attributes_text else {}
+                node = self.start(tag, attributes, attributes_text,
+                                  void=tag in VOID_TAGS or self_closing)
+                position = found.end()
+                if node is None:
+                    pass
+                elif node.status == IGNORED and tag not in RAW_TEXT_TAGS:
+                    skip_to = self.skippable(page, position, node)
+                    if skip_to is None:
+                        stack.append(node)
+                    else:
+                        self.close(node)
+                        tokens = _TOKEN.finditer(page, skip_to)
+                        break
                 else:
-                    self.end(tag, stack)
-                continue
-            self_closing = attributes_text.endswith("/")
-            current = self.current
-            if (tag in self.passable and current.status <= BODY_OR_INDEXING
-                    and (tag in INLINE_TAGS or not current.anchor_ids)
-                    and not (attributes_text and ("data-pagefind" in attributes_text
-                                                  or "id" in attributes_text))
-                    and not self_closing and self.in_html):
-                # An element that only hands its text up: no node (see PASSABLE_TAGS)
-                stack.append(_PASSES[tag])
-                continue
-            attributes = _attributes(attributes_text.rstrip("/")) if attributes_text else {}
-            node = self.start(tag, attributes, attributes_text,
-                              void=tag in VOID_TAGS or self_closing)
-            if node is None:
-                pass
-            elif node.status == IGNORED and tag not in RAW_TEXT_TAGS:
-                skip_to = self.skippable(page, position, node)
-                if skip_to is None:
                     stack.append(node)
-                else:
-                    self.close(node)
-                    position = skip_to
-                    continue
+                if tag in RAW_TEXT_TAGS and not self_closing:
+                    close = _raw_text_end(tag).search(page, position)
+                    stop = close.start() if close else length
+                    if stop > position and self.in_html:
+                        self.text(page[position:stop])
+                    tokens = _TOKEN.finditer(page, stop)
+                    break
             else:
-                stack.append(node)
-            if tag in RAW_TEXT_TAGS and not self_closing:
-                close = re.compile(rf"</{tag}[\s/>]", re.I).search(page, position)
-                stop = close.start() if close else length
-                if stop > position and self.in_html:
-                    self.text(page[position:stop])
-                position = stop
+                return
 
     def skippable(self, page: str, position: int, node: _Node) -> int | None:
         """Where an ignored element ends, when nothing inside it can matter, else None.
@@ -287,7 +305,7 @@ class _Parser:
         if (node.filters or node.metas or node.default_metas or node.sorts
                 or node.tag in ("h1", "title")):
             return None
-        opening = re.compile(rf"<(/?){node.tag}(?=[\s/>])", re.I)
+        opening = _same_tag(node.tag)
         depth, at = 1, position
         while depth:
             found = opening.search(page, at)
