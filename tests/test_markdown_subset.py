@@ -61,6 +61,16 @@ def test_render_markdown_renders_the_usual_summary_as_the_parser_does():
     assert str(render_markdown(TYPICAL)) == _PARSER.render(TYPICAL)
 
 
+def test_render_markdown_renders_every_edge_case_as_the_parser_does():
+    """The whole short way (plain text first, then the subset), not the subset alone: a
+    no-break space at the end of a plain line once survived where the parser strips it."""
+    rng = random.Random(12)
+    generated = ["".join(rng.choice(TOKENS) for _ in range(rng.randint(1, 14)))
+                 for _ in range(5000)]
+    for text in EDGE_CASES + generated:
+        assert str(render_markdown(text)) == _PARSER.render(text), repr(text)
+
+
 def test_texts_outside_the_subset_go_to_the_parser():
     for text in ["[x](javascript:alert(1))", "<script>x</script>", "&lt;", "a **b", "1. a"]:
         assert render_simple(text) is None, text

@@ -30,6 +30,8 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
+#: tabs, carriage returns, NUL (which the parser replaces) and the other controls
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _MARKUP = re.compile(r"[\\`*_\[\]<>&!|~#]|^\s*(?:[-+>=]|\d+[.)])", re.MULTILINE)
 
 
@@ -46,9 +48,10 @@ def render_markdown(text: str) -> Markup:
 def _is_plain(text: str) -> bool:
     """True when the text holds no Markdown syntax at all: no markup characters, no line
     that opens a block (list, quote, heading, code), no hard break. Most summaries are."""
-    if _MARKUP.search(text) or "\t" in text or "\r" in text:
+    if _MARKUP.search(text) or _CONTROL_CHARACTER.search(text):
         return False
-    return not any(line[:1] == " " or line[-1:] == " " for line in text.split("\n"))
+    # any white space at a line's edge (a no-break space too) may be stripped by the parser
+    return not any(line[:1].isspace() or line[-1:].isspace() for line in text.split("\n"))
 
 
 def _plain_paragraphs(text: str) -> str:
