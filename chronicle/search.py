@@ -1,12 +1,12 @@
 """Full-text search: a Pagefind index written into the built site, the last build step.
 
 Two writers make the same bundle (tests/test_search_writer.py decodes and compares them):
-- `chronicle`: Chronicle's own writer of Pagefind's format
+- `chronicle` (the default): Chronicle's own writer of Pagefind's format
   (pagefind_html, pagefind_words, pagefind_writer, pagefind_records). It reads each page
   once for as long as the page is unchanged and merges the readings, so a save costs the
   changed pages and a merge, and a large build reads pages on every core. Pagefind's
   runtime files (pagefind.js, its UI and WASM) still come from the pinned binary.
-- `pagefind` (the default for now, see DEFAULT_WRITER): the binary's service, the pages fed
+- `pagefind`: the binary's service, the pages fed
   one at a time in sorted path order (its own `--site` crawl numbers pages in whatever order
   they finish, so two runs differ), then made byte-identical by pagefind_canon. The
   reference the writer is checked against. CHRONICLE_SEARCH_WRITER chooses.
@@ -68,10 +68,11 @@ DIGEST_FILE = "chronicle-input.sha256"
 #: Environment variable choosing who writes the bundle (see `chosen_writer`).
 WRITER_SWITCH = "CHRONICLE_SEARCH_WRITER"
 WRITERS = ("chronicle", "pagefind")
-#: The binary's until site/ is rebuilt with Chronicle's writer: the committed sample site
-#: (tests/test_committed_site.py) holds the binary's gzip bytes, which no other compressor
-#: reproduces; the decoded bundles are equal (tests/test_search_writer.py).
-DEFAULT_WRITER = "pagefind"
+#: Chronicle's own: the same bundle once decoded (tests/test_search_writer.py), in a third of
+#: the binary's memory, and after a save it reads only the pages that changed. The bytes of
+#: the gzip'd files differ from the binary's (another compressor), so the committed site/
+#: is built with this one.
+DEFAULT_WRITER = "chronicle"
 
 
 class SearchIndexError(ChronicleError):
