@@ -23,7 +23,8 @@ from pathlib import Path
 SIGNATURE = b"pagefind_dcd"
 
 
-def _head(major: int, value: int) -> bytes:
+def head(major: int, value: int) -> bytes:
+    """A CBOR item's first bytes: its major type and a length or value, shortest form."""
     if value < 24:
         return bytes([major << 5 | value])
     for extra, size, fmt in ((24, 1, ">B"), (25, 2, ">H"), (26, 4, ">I"), (27, 8, ">Q")):
@@ -36,16 +37,16 @@ def encode(value: object) -> bytes:
     if isinstance(value, bool) or value is None:
         return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
     if isinstance(value, int):
-        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+        return head(0, value) if value >= 0 else head(1, -1 - value)
     if isinstance(value, bytes):
-        return _head(2, len(value)) + value
+        return head(2, len(value)) + value
     if isinstance(value, str):
         data = value.encode("utf-8")
-        return _head(3, len(data)) + data
+        return head(3, len(data)) + data
     if isinstance(value, list):
-        return _head(4, len(value)) + b"".join(encode(v) for v in value)
+        return head(4, len(value)) + b"".join(encode(v) for v in value)
     if isinstance(value, dict):
-        return _head(5, len(value)) + b"".join(encode(k) + encode(v) for k, v in value.items())
+        return head(5, len(value)) + b"".join(encode(k) + encode(v) for k, v in value.items())
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 

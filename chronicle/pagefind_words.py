@@ -201,32 +201,20 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
             found = indexable_words(word, language)
             reading = readings[word] = (found, sum(1 for f in found if f[1]))
         found, parts = reading
-        if len(found) == 1 and not parts:
-            stem, _, original = found[0]
+        partial = max(weight // parts, 1) if parts and weight > 0 else 0
+        for stem, is_part, original in found:
+            entry_weight = partial if is_part else weight
             # the usual entry, a word at the default weight as written, is its bare position
-            if weight == DEFAULT_WEIGHT and original is None:
+            if entry_weight == DEFAULT_WEIGHT and original is None:
                 entry = index
             else:
-                entry = (index, weight, original)
+                entry = (index, entry_weight, original)
                 mixed.add(stem)
             listed = words.get(stem)
             if listed is None:
                 words[stem] = [entry]
             else:
                 listed.append(entry)
-        else:
-            partial = max(weight // parts, 1) if parts and weight > 0 else 0
-            for stem, is_part, original in found:
-                entry = (index, partial if is_part else weight, original)
-                if entry[1] == DEFAULT_WEIGHT and original is None:
-                    entry = index
-                else:
-                    mixed.add(stem)
-                listed = words.get(stem)
-                if listed is None:
-                    words[stem] = [entry]
-                else:
-                    listed.append(entry)
         last_index = index
         index += 1
     return " ".join(content), words, anchors, last_index + 1, mixed

@@ -31,7 +31,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from chronicle.pagefind_canon import SIGNATURE, encode
+from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_html import exclusion_selectors, parse_page
 from chronicle.pagefind_words import WORD_SYMBOLS, read_meta_words, read_words
 
@@ -75,32 +75,8 @@ class PageRecord:
         return tuple(getattr(self, name) for name in self.__slots__)
 
 
-_SMALL = [bytes([v]) for v in range(24)]
-
-
-def _uint(value: int) -> bytes:
-    if value < 24:
-        return _SMALL[value]
-    if value < 0x100:
-        return bytes((24, value))
-    if value < 0x10000:
-        return b"\x19" + struct.pack(">H", value)
-    if value < 0x100000000:
-        return b"\x1a" + struct.pack(">I", value)
-    return b"\x1b" + struct.pack(">Q", value)
-
-
-def _head(major: int, value: int) -> bytes:
-    encoded = _uint(value)
-    return bytes([encoded[0] | major << 5]) + encoded[1:]
-
-
-def _int(value: int) -> bytes:
-    return _uint(value) if value >= 0 else _head(1, -1 - value)
-
-
 _TABLE_LOW, _TABLE_HIGH = -256, 1 << 16
-_INTS = [_int(v) for v in range(_TABLE_LOW, _TABLE_HIGH)]  # the usual locations, encoded
+_INTS = [encode(v) for v in range(_TABLE_LOW, _TABLE_HIGH)]  # the usual locations, encoded
 
 
 def _cbor_ints(values: list[int]) -> bytes:
@@ -111,20 +87,20 @@ def _cbor_ints(values: list[int]) -> bytes:
         if min(values, default=0) < _TABLE_LOW:
             raise IndexError
     except IndexError:
-        body = b"".join([_int(v) for v in values])
-    return _head(4, len(values)) + body
+        body = b"".join([encode(v) for v in values])
+    return head(4, len(values)) + body
 
 
 _EMPTY = _cbor_ints([])
 _DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
-_ONE_LOCATION = b"\x82" + _int(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
+_ONE_LOCATION = b"\x82" + encode(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
 
 
 #: (packed locations, count) of a word met once at the default weight, by position
-_SINGLES = [(_ONE_LOCATION + _uint(p) + _EMPTY, 2) for p in range(4096)]
+_SINGLES = [(_ONE_LOCATION + head(0, p) + _EMPTY, 2) for p in range(4096)]
 _UINTS = _INTS[-_TABLE_LOW:]  # by value: the deltas of positions in order are never negative
 #: the head of a word's locations when all its `n` positions are at the default weight
-_ARRAY_HEADS = [_head(4, n + 1) + _ONE_LOCATION[1:] for n in range(1024)]
+_ARRAY_HEADS = [head(4, n + 1) + _ONE_LOCATION[1:] for n in range(1024)]
 
 
 def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
@@ -191,7 +167,7 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                       for stem, entries in meta_words.items()}
     packed: dict[str, tuple[bytes, int]] = {}
     variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
-    uint, uints, singles, heads = _uint, _UINTS, _SINGLES, _ARRAY_HEADS
+    uints, singles, heads = _UINTS, _SINGLES, _ARRAY_HEADS
     encoded, sub, chain = uints.__getitem__, operator.sub, itertools.chain
     for stem, positions in words.items():
         first = positions[0]
@@ -199,7 +175,7 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
             count = len(positions)
             if count == 1:
                 packed[stem] = (singles[first] if first < len(singles) else
-                                (_ONE_LOCATION + uint(first) + _EMPTY, 2))
+                                (_ONE_LOCATION + head(0, first) + _EMPTY, 2))
                 continue
             if stem not in mixed and positions[-1] < len(uints) and count < len(heads):
                 # in order, all at weight 24: [-25, deltas...], the deltas from a table
@@ -315,21 +291,21 @@ def _page_lists(records: list[PageRecord]):
     """Each word's pages: {stem: [size, last page, CBOR parts...]} and its variants'."""
     words: dict[str, list] = {}
     forms: dict[str, dict[str, list]] = {}
-    page_head = _head(4, 3)
-    deltas = [page_head + _uint(d) for d in range(256)]
+    page_head = head(4, 3)
+    deltas = [page_head + head(0, d) for d in range(256)]
     for number, record in enumerate(records):
         get = words.get
         for stem, (data, count) in record.words.items():
             entry = get(stem)
             if entry is None:
                 words[stem] = [count + 1, number,
-                               deltas[number] if number < 256 else page_head + _uint(number),
+                               deltas[number] if number < 256 else page_head + head(0, number),
                                data]
             else:
                 delta = number - entry[1]
                 entry[0] += count + 1
                 entry[1] = number
-                entry.append(deltas[delta] if delta < 256 else page_head + _uint(delta))
+                entry.append(deltas[delta] if delta < 256 else page_head + head(0, delta))
                 entry.append(data)
         for stem, found in record.variants.items():
             if stem not in words:
@@ -338,9 +314,9 @@ def _page_lists(records: list[PageRecord]):
             for form, data in found:
                 entry = known.get(form)
                 if entry is None:
-                    known[form] = [0, number, page_head + _uint(number), data]
+                    known[form] = [0, number, page_head + head(0, number), data]
                 else:
-                    entry.append(page_head + _uint(number - entry[1]))
+                    entry.append(page_head + head(0, number - entry[1]))
                     entry[1] = number
                     entry.append(data)
     return words, forms
@@ -373,17 +349,17 @@ def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str,
     if chunk:
         chunks.append(chunk)
     index_chunks, index_taken, compress = [], set(), []
-    word_head = _head(4, 3)
+    word_head = head(4, 3)
     for chunk in chunks:
-        body = [_head(4, 1), _head(4, len(chunk))]
+        body = [head(4, 1), head(4, len(chunk))]
         for stem in chunk:
             entry = words[stem]
-            body.append(word_head + encode(stem) + _head(4, (len(entry) - 2) // 2))
+            body.append(word_head + encode(stem) + head(4, (len(entry) - 2) // 2))
             body.extend(entry[2:])
             variants = forms.get(stem, {})
-            body.append(_head(4, len(variants)))
+            body.append(head(4, len(variants)))
             for form, found in variants.items():
-                body.append(b"\x82" + encode(form) + _head(4, (len(found) - 2) // 2))
+                body.append(b"\x82" + encode(form) + head(4, (len(found) - 2) // 2))
                 body.extend(found[2:])
         raw = b"".join(body)
         short = _short_hash(f"{language}_{full_hash(raw)}", index_taken, prefix_length)
@@ -406,7 +382,7 @@ def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str,
     taken: set[str] = set()
     for name in sorted(filters):  # as pagefind_canon writes them
         values = sorted(filters[name].items())
-        raw = b"".join([b"\x82" + encode(name) + _head(4, len(values))]
+        raw = b"".join([b"\x82" + encode(name) + head(4, len(values))]
                        + [b"\x82" + encode(value) + _cbor_ints(sorted(numbers))
                           for value, numbers in values])
         short = _short_hash(f"{language}_{hashlib.sha256(SIGNATURE + raw).hexdigest()}",
