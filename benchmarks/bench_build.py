@@ -20,7 +20,6 @@ Chronicle alone.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import shutil
@@ -32,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import ensure_dataset
+from generate import dataset_parser, ensure_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -158,12 +157,8 @@ def summarise(name: str, runs: list[Run]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser = dataset_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="cold builds of each (default 3)")
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
-                        help="where generated chronologies are kept (default benchmarks/out)")
     options = parser.parse_args(argv)
     if options.n < 1 or options.runs < 1:
         parser.error("--n and --runs must be at least 1")

@@ -20,7 +20,6 @@ the saves (watcher event, settle, read, render, write, reload). Installs nothing
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import hugo_binary, process_tree
-from generate import ensure_dataset
+from generate import dataset_parser, ensure_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -230,12 +229,8 @@ def ms(values: list[float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser = dataset_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--saves", type=int, default=7, help="saves to time (default 7)")
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
-                        help="where generated chronologies are kept (default benchmarks/out)")
     parser.add_argument("--no-hugo", action="store_true", help="time Chronicle alone")
     parser.add_argument("--profile", action="store_true",
                         help="print the median of each step the server timed (CHRONICLE_PROFILE)")

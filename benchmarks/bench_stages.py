@@ -16,7 +16,6 @@ process (a parallel build spreads the render row over the cores).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import sys
@@ -27,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import ensure_dataset
+from generate import dataset_parser, ensure_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -119,12 +118,8 @@ def one_build(root: Path, watch: Stopwatch) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser = dataset_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="builds to take the median of")
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out",
-                        help="where generated chronologies are kept (default benchmarks/out)")
     options = parser.parse_args(argv)
     if options.n < 1 or options.runs < 1:
         parser.error("--n and --runs must be at least 1")

@@ -325,6 +325,16 @@ def write_hugo(data: Dataset, root: Path) -> None:
             "\n".join(lines), encoding="utf-8")
 
 
+def dataset_parser(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark shares: which synthetic chronology, and where it is kept."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--n", type=int, required=True, help="number of events")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--cache", type=Path, default=Path(__file__).resolve().parent / "out",
+                        help="where generated chronologies are kept (default benchmarks/out)")
+    return parser
+
+
 def ensure_dataset(n: int, seed: int, base: Path) -> tuple[Path, Path]:
     """The Chronicle and Hugo folders for (n, seed) under `base`, generated once and reused.
 
