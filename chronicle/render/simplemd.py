@@ -2,17 +2,18 @@
 `*emphasis*` and `**strong**`.
 
 Parsing costs about 1 ms a summary, a third of an event page's CPU. A text made only of
-those constructs, each in a form CommonMark reads one way only (the subset plaintext.py
-recognises), gets the parser's HTML from a few regular expressions and a walk over its
-lines; anything else (a link, code, an entity, raw HTML, an ordered list, an indent, a
-`*` left unpaired) returns None and goes to the parser. tests/test_markdown_subset.py
-compares the two on many generated texts. Raw HTML cannot pass: `<`, `>` and `&` are
-outside the subset.
+those constructs, each in a form CommonMark reads one way only, gets the parser's HTML
+from a few regular expressions and a walk over its lines (plaintext.py reads the words of
+the same subset with them); anything else (a link, code, an entity, raw HTML, an ordered
+list, an indent, a `*` left unpaired) returns None and goes to the parser.
+tests/test_markdown_subset.py compares the two on many generated texts. Raw HTML cannot
+pass: `<`, `>` and `&` are outside the subset.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 #: characters that may start any construct other than the three (links, code, entities,
 #: raw HTML, headings, quotes, escapes, `_` emphasis), and controls other than newline
@@ -33,23 +34,35 @@ _BEFORE_OPENER = frozenset(" (\"'\n")
 _TAGS = {"*": ("<em>", "</em>"), "**": ("<strong>", "</strong>")}
 
 
-def render_simple(text: str) -> str | None:
-    """The parser's HTML for a text of the subset, or None when the text is outside it."""
+def mark_emphasis(text: str, mark: Callable[[str, str], str]) -> str | None:
+    """`text` with each emphasis pair replaced by `mark(marker, inner text)`, or None when
+    the text is outside the subset or keeps a `*` the pattern did not pair (only the
+    parser knows what that is). Shared by the HTML here and the plain text (plaintext.py)."""
     if not _SIMPLE.fullmatch(text):
         return None
-    if "*" in text:
-        def tag(match: re.Match) -> str:
-            start = match.start()
-            if start and text[start - 1] not in _BEFORE_OPENER:
-                return match.group()  # not an opener: the `*` left sends the text on
-            opening, closing = _TAGS[match.group(1)]
-            return opening + match.group(2) + closing
+    if "*" not in text:
+        return text
 
-        marked = _EMPHASIS.sub(tag, text)
-        if "*" in marked:  # a marker the pattern did not pair: only the parser knows
-            return None
-    else:
-        marked = text
+    def replace(match: re.Match) -> str:
+        start = match.start()
+        if start and text[start - 1] not in _BEFORE_OPENER:
+            return match.group()  # not an opener: the `*` left sends the text on
+        return mark(match.group(1), match.group(2))
+
+    marked = _EMPHASIS.sub(replace, text)
+    return None if "*" in marked else marked
+
+
+def _tagged(marker: str, inner: str) -> str:
+    opening, closing = _TAGS[marker]
+    return opening + inner + closing
+
+
+def render_simple(text: str) -> str | None:
+    """The parser's HTML for a text of the subset, or None when the text is outside it."""
+    marked = mark_emphasis(text, _tagged)
+    if marked is None:
+        return None
     return _blocks(marked.replace('"', "&quot;").split("\n"))
 
 
