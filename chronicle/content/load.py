@@ -186,8 +186,13 @@ class ContentReader:
         """(date, id), remembered per file: an update re-sorts without recomputing them."""
         last = self._order.get(event.path)
         if last is None or last[0] is not event:
-            last = self._order[event.path] = (event, (event.date.sort_key, event.id))
+            last = self._order[event.path] = (event, event_order(event))
         return last[1]
+
+
+def event_order(event: Event) -> tuple:
+    """Where an event stands in the chronology: by date, then id."""
+    return (event.date.sort_key, event.id)
 
 
 def _list_kind(root: Path, folder: Path, kind: str, names: list[str]) -> list[Listed]:

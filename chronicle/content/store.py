@@ -19,7 +19,7 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.content.cache import FileRead
-from chronicle.content.load import ContentReader
+from chronicle.content.load import ContentReader, event_order
 from chronicle.diagnostics import Diagnostic
 from chronicle.model import Chronology, Event
 from chronicle.timing import timed
@@ -119,7 +119,7 @@ class ContentStore:
         if not isinstance(old, Event) or not isinstance(new, Event):
             return None
         before = self._memo.last(path)
-        at = bisect_left(events, _event_order(old), key=_event_order)
+        at = bisect_left(events, event_order(old), key=event_order)
         if (before is None or before.event is not old or at == len(events)
                 or events[at] is not old or linked[at] is not before.linked):
             return None
@@ -127,7 +127,7 @@ class ContentStore:
         if checked is None:
             return None
         del events[at], linked[at]
-        to = bisect_left(events, _event_order(new), key=_event_order)
+        to = bisect_left(events, event_order(new), key=event_order)
         events.insert(to, new)
         linked.insert(to, checked.linked)
         return ((*last[1], *before.checks, *before.links),
@@ -146,11 +146,6 @@ class ContentStore:
             except ValueError:
                 continue
         return None
-
-
-def _event_order(event: Event) -> tuple:
-    """Where an event stands in the chronology (the loader sorts by the same key)."""
-    return (event.date.sort_key, event.id)
 
 
 def _sort_key(diagnostic: Diagnostic) -> tuple:
