@@ -251,17 +251,23 @@ def input_digest(pages: list[tuple[str, str]], version: str) -> str:
     return digest.hexdigest()
 
 
-def _index(executable: Path, pages: list[tuple[str, str]], output: Path) -> None:
+def _binary_bundle(executable: Path, config: dict, pages: list[tuple[str, str]]
+                   ) -> list[dict]:
+    """The files (path, base64 content) the binary makes of `pages` ((url, html), numbered
+    in this order). Fetched here, not written by WriteFiles: the service answers that
+    before its files are complete, so a build could swap in a half-written index."""
     service = _Service(executable)
     try:
-        index_id = service.send({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
+        index_id = service.send({"type": "NewIndex", "config": config})["index_id"]
         service.send_all([{"type": "AddFile", "index_id": index_id, "file_path": None,
                            "url": url, "file_contents": html} for url, html in pages])
-        # Fetched and written here, not by WriteFiles: the service answers that before its
-        # files are complete, so a build could swap in a half-written index.
-        files = service.send({"type": "GetFiles", "index_id": index_id})["files"]
+        return service.send({"type": "GetFiles", "index_id": index_id})["files"]
     finally:
         service.close()
+
+
+def _index(executable: Path, pages: list[tuple[str, str]], output: Path) -> None:
+    files = _binary_bundle(executable, INDEX_CONFIG, pages)
     folders: set[Path] = set()
     for file in sorted(files, key=lambda f: f["path"]):
         if ".." in Path(file["path"]).parts:
@@ -288,17 +294,9 @@ def runtime_files(executable: Path, languages: list[str],
         files = {p.name: p.read_bytes() for p in sorted(stored.iterdir()) if p.name != "complete"}
         _RUNTIME[key] = files
         return files
-    service = _Service(executable)
-    try:
-        index_id = service.send({"type": "NewIndex", "config": {}})["index_id"]
-        service.send_all([{"type": "AddFile", "index_id": index_id, "file_path": None,
-                           "url": f"/{number}.html",
-                           "file_contents": f'<html lang="{language}"><body><p>runtime</p>'
-                                            "</body></html>"}
-                          for number, language in enumerate(sorted(languages))])
-        answer = service.send({"type": "GetFiles", "index_id": index_id})["files"]
-    finally:
-        service.close()
+    answer = _binary_bundle(executable, {}, [
+        (f"/{number}.html", f'<html lang="{language}"><body><p>runtime</p></body></html>')
+        for number, language in enumerate(sorted(languages))])
     files = {f["path"]: base64.b64decode(f["content"]) for f in answer
              if "/" not in f["path"] and f["path"] != "pagefind-entry.json"
              and not f["path"].endswith(".pf_meta")}
