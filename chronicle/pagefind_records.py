@@ -16,12 +16,12 @@ import contextlib
 import hashlib
 import marshal
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chronicle import forked
 from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, site_fields
 
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
@@ -36,7 +36,6 @@ RACY_NS = 2_000_000_000
 _MEMORY: dict[str, PageRecord] = {}  # the last site's records, by key
 _FILES: dict[str, tuple] = {}  # page file -> (inode, mtime_ns, size, key or None)
 _ON_DISK: dict[Path, set[str]] = {}  # cache folder -> keys in its main file, when known
-_JOB: tuple | None = None  # (pages, exclude), inherited by forked workers
 
 
 def page_key(url: str, html: str, exclude: tuple[str, ...]) -> str:
@@ -188,24 +187,14 @@ def _records(site: Path | None, pages: list[tuple[str, str | None]], keys: list[
 
 
 def _read_all(pages: list[tuple[str, str]], exclude: tuple[str, ...]) -> list[PageRecord]:
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < PARALLEL_MIN_PAGES or workers < 2 or sys.platform == "win32":
-        return [read_page(url, html, exclude) for url, html in pages]
-    import multiprocessing
+    count = forked.workers()
+    if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
+        def read(start: int, stop: int) -> bytes:
+            return marshal.dumps([read_page(url, html, exclude).as_tuple()
+                                  for url, html in pages[start:stop]])
 
-    global _JOB
-    _JOB = (pages, exclude)
-    try:
-        batch = max(50, len(pages) // (workers * 8))
-        ranges = [(i, min(i + batch, len(pages))) for i in range(0, len(pages), batch)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.map(_read_batch, ranges)
-    finally:
-        _JOB = None
-    return [PageRecord(*fields) for batch in done for fields in marshal.loads(batch)]
-
-
-def _read_batch(bounds: tuple[int, int]) -> bytes:
-    pages, exclude = _JOB
-    return marshal.dumps([read_page(url, html, exclude).as_tuple()
-                          for url, html in pages[bounds[0]:bounds[1]]])
+        done = forked.run(read, forked.ranges(len(pages), max(50, len(pages) // (count * 8))),
+                          count)
+        if done is not None:
+            return [PageRecord(*fields) for batch in done for fields in marshal.loads(batch)]
+    return [read_page(url, html, exclude) for url, html in pages]

@@ -8,56 +8,25 @@ chronologies, so those (and Windows) read in this process, with the same results
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 
+from chronicle import forked
 from chronicle.content.cache import FileRead, dumps, loads
+from chronicle.forked import workers
 
 PARALLEL_MIN_FILES = 2000
-MAX_WORKERS = 4
-
-_JOB: tuple[str, Sequence[tuple[str, str, str]]] | None = None  # inherited by the workers
-
-
-def workers() -> int:
-    """The cores this process may use (its affinity, not the machine's count)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, MAX_WORKERS)
 
 
 def read_many(root: str, files: Sequence[tuple[str, str, str]]) -> list[FileRead]:
     """The read result of each (kind, path, id) in `files`, in the same order."""
     count = workers()
-    if len(files) < PARALLEL_MIN_FILES or count < 2 or sys.platform == "win32":
-        return _read_range(root, files, 0, len(files))
-    import multiprocessing
-
-    global _JOB
-    _JOB = (root, files)
-    try:
+    if forked.worth_forking(len(files), PARALLEL_MIN_FILES, count):
         batch = -(-len(files) // (count * 4))  # a few batches each, so the cores end together
-        ranges = [(start, min(start + batch, len(files))) for start in range(0, len(files), batch)]
-        results: list[FileRead] = []
-        try:
-            pool = multiprocessing.get_context("fork").Pool(count)
-        except OSError:  # no processes left to fork: one core is slower, not wrong
-            return _read_range(root, files, 0, len(files))
-        with pool:
-            for payload in pool.imap(_read_batch, ranges):
-                results.extend(loads(payload))
-        return results
-    finally:
-        _JOB = None
-
-
-def _read_batch(bounds: tuple[int, int]) -> bytes:
-    assert _JOB is not None, "only called in a worker forked by read_many"
-    root, files = _JOB
-    return dumps(_read_range(root, files, *bounds))
+        payloads = forked.run(lambda start, stop: dumps(_read_range(root, files, start, stop)),
+                              forked.ranges(len(files), batch), count)
+        if payloads is not None:
+            return [read for payload in payloads for read in loads(payload)]
+    return _read_range(root, files, 0, len(files))
 
 
 def _read_range(root: str, files: Sequence[tuple[str, str, str]], start: int,

@@ -9,49 +9,37 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from pathlib import Path
 
+from chronicle import forked
 from chronicle.pages import Page
 from chronicle.render import render_page
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 
-_JOB: tuple | None = None  # (pages, staging, env, config), inherited by forked workers
-
 
 def render_all(pages: list[Page], staging: Path, env, config) -> None:
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < PARALLEL_MIN_PAGES or workers < 2 or sys.platform == "win32":
-        _render_range(pages, staging, env, config, 0, len(pages))
-        return
-    import multiprocessing
-
-    global _JOB
-    # the exports are few but each as heavy as hundreds of pages: give each its own task,
-    # first, so the two cores finish together
-    pages = sorted(pages, key=lambda p: p.kind != "data")
-    heavy = sum(p.kind == "data" for p in pages)
-    _JOB = (pages, staging, env, config)
-    # the loaded chronology, frozen, is never traversed by the workers' collections (and its
-    # pages are not dirtied by them, so they stay shared); unfrozen after, so a long-lived
-    # process still frees the chronologies it drops
-    gc.freeze()
-    try:
-        batch = max(50, len(pages) // (workers * 8))
-        ranges = [(i, i + 1) for i in range(heavy)] + [
-            (i, min(i + batch, len(pages))) for i in range(heavy, len(pages), batch)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for _ in pool.imap_unordered(_render_batch, ranges):
-                pass
-    finally:
-        gc.unfreeze()
-        _JOB = None
-
-
-def _render_batch(bounds: tuple[int, int]) -> None:
-    pages, staging, env, config = _JOB
-    _render_range(pages, staging, env, config, *bounds)
+    count = forked.workers()
+    if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
+        # the exports are few but each as heavy as hundreds of pages: give each its own task,
+        # first, so the two cores finish together
+        pages = sorted(pages, key=lambda p: p.kind != "data")
+        heavy = sum(p.kind == "data" for p in pages)
+        bounds = [(i, i + 1) for i in range(heavy)] + forked.ranges(
+            len(pages), max(50, len(pages) // (count * 8)), heavy)
+        # the loaded chronology, frozen, is never traversed by the workers' collections (and
+        # its pages are not dirtied by them, so they stay shared); unfrozen after, so a
+        # long-lived process still frees the chronologies it drops
+        gc.freeze()
+        try:
+            done = forked.run(
+                lambda start, stop: _render_range(pages, staging, env, config, start, stop),
+                bounds, count)
+        finally:
+            gc.unfreeze()
+        if done is not None:
+            return
+    _render_range(pages, staging, env, config, 0, len(pages))
 
 
 def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> None:
