@@ -172,17 +172,21 @@ class Builder:
             gc.unfreeze()  # what warm() froze of the last build may now be garbage
         config = chronology.config
         out = where[1] if where[1] is not None else root / config.output_dir
-        linked = link(chronology)
+        with timed("build.link"):
+            linked = link(chronology)
         theme = theme_dir(root, config.theme)
         folders = template_dirs(root, theme)
         env = make_environment(folders)
-        pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
-            root / "static")
-        _check_urls(pages)
-        fingerprint = Fingerprints(linked)
-        templates = template_digests(env, folders)
-        shared = _shared_digest(repr(config))
-        keys = {page.url: _page_key(page, fingerprint, templates, shared) for page in pages}
+        with timed("build.plan"):
+            pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
+                root / "static")
+            _check_urls(pages)
+        with timed("build.keys"):
+            fingerprint = Fingerprints(linked)
+            templates = template_digests(env, folders)
+            shared = _shared_digest(repr(config))
+            keys = {page.url: _page_key(page, fingerprint, templates, shared)
+                    for page in pages}
 
         previous = write.read_manifest(root, out)
         stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
@@ -199,7 +203,8 @@ class Builder:
                     index_site(out)
             else:
                 rendered = _build_staged(pages, stale, out, env, config, search)
-            write.write_manifest(root, out, keys)
+            with timed("build.manifest"):
+                write.write_manifest(root, out, keys)
         elif search and not (out / SEARCH_BUNDLE).is_dir():
             index_site(out)
         counts = dict(sorted(Counter(p.kind for p in pages).items()))
@@ -364,13 +369,16 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         missing = set(write.link_unchanged(out, staging, unchanged)) if out.is_dir() else set(
             unchanged)
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
-        render_all(todo, staging, env, config)
+        with timed("build.render"):
+            render_all(todo, staging, env, config)
         if search:
-            index_site(staging, previous=out)  # part of the site, swapped in with it; the old
+            with timed("build.search"):
+                index_site(staging, previous=out)  # part of the site, swapped in with it; the old
             # bundle is linked in when the searchable text is unchanged
         elif out.is_dir():
             carry_over_index(out, staging)  # the old index serves until the new one is made
-        write.swap_in(staging, out)
+        with timed("build.swap"):
+            write.swap_in(staging, out)
     except BaseException:
         write.discard(staging)
         raise
