@@ -35,7 +35,7 @@ from chronicle.render.templates import (
 )
 from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
-from chronicle.search import carry_over_index, index_site
+from chronicle.search import carry_over_index, chosen_writer, index_site, page_reading
 from chronicle.timing import timed
 
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
@@ -370,10 +370,12 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
             unchanged)
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         with timed("build.render"):
-            render_all(todo, staging, env, config)
+            # each page is read for the search index where it is rendered, while in hand
+            read = page_reading if search and chosen_writer() == "chronicle" else None
+            readings = render_all(todo, staging, env, config, read)
         if search:
             with timed("build.search"):
-                index_site(staging, previous=out)  # part of the site, swapped in with it; the old
+                index_site(staging, previous=out, fresh=readings)  # part of the site, swapped in with it; the old
             # bundle is linked in when the searchable text is unchanged
         elif out.is_dir():
             carry_over_index(out, staging)  # the old index serves until the new one is made

@@ -58,12 +58,26 @@ class PageInput:
         return "/" + self.name
 
 
+def read_rendered(url: str, html: str, part_of: Callable[[str], str | None],
+                  exclude: tuple[str, ...]) -> tuple[str, tuple] | None:
+    """(key, record as a tuple) of a page just rendered, or None when it is not searchable:
+    what a render worker makes of each page while its HTML is in hand (see `page_inputs`)."""
+    part = part_of(html)
+    if part is None:
+        return None
+    return page_key("/" + url, part, exclude), read_page("/" + url, part, exclude).as_tuple()
+
+
 def page_inputs(site: Path, names: list[str], part_of: Callable[[str], str | None],
-                exclude: tuple[str, ...], cache: Path | None = None) -> list[PageInput]:
+                exclude: tuple[str, ...], cache: Path | None = None,
+                fresh: dict[str, tuple[str, tuple] | None] | None = None) -> list[PageInput]:
     """The searchable pages among `names` (in that order), each read only when its file is
     not the one read last time (same inode, modification time and size, and not changed in
     the last RACY_NS: a staged build hard-links its unchanged pages, Chronicle replaces a
-    page it writes). Reading and cutting out 10,000 pages was a second of every rebuild."""
+    page it writes). Reading and cutting out 10,000 pages was a second of every rebuild.
+    `fresh` holds the readings (`read_rendered`) of pages this process has just written:
+    those files are not read at all, and their records join the ones in memory."""
+    fresh = fresh or {}
     if not _FILES and cache is not None:
         _FILES.update(_load(cache, FILES_FILE))
     root = os.fspath(site)
@@ -74,7 +88,13 @@ def page_inputs(site: Path, names: list[str], part_of: Callable[[str], str | Non
         status = os.stat(path)
         identity = (status.st_ino, status.st_mtime_ns, status.st_size)
         known = _FILES.get(name)
-        if known is not None and known[:3] == identity and status.st_mtime_ns < settled:
+        if name in fresh:
+            reading, html = fresh[name], None
+            key = None if reading is None else reading[0]
+            if reading is not None:
+                _MEMORY[key] = PageRecord(*reading[1])
+            changed = True
+        elif known is not None and known[:3] == identity and status.st_mtime_ns < settled:
             key, html = known[3], None
         else:
             with open(path, encoding="utf-8") as page:

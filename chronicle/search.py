@@ -44,7 +44,7 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
-from chronicle.pagefind_records import PageInput, page_inputs, read_inputs
+from chronicle.pagefind_records import PageInput, page_inputs, read_inputs, read_rendered
 from chronicle.pagefind_writer import (
     PAGEFIND_VERSION,
     RECORD_VERSION,
@@ -348,14 +348,25 @@ def chosen_writer(writer: str | None = None) -> str:
     return chosen
 
 
+def page_reading(url: str, data: bytes) -> tuple[str, tuple] | None:
+    """What Chronicle's writer needs of a page just rendered (see `index_site`'s `fresh`),
+    or None for a page it does not index."""
+    if not url.endswith(".html"):
+        return None
+    return read_rendered(url, data.decode("utf-8"), searchable_part, EXCLUDE)
+
+
 def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
-               cache_dir: Path | str | None = None, writer: str | None = None) -> IndexReport:
+               cache_dir: Path | str | None = None, writer: str | None = None,
+               fresh: dict[str, tuple[str, tuple] | None] | None = None) -> IndexReport:
     """Write `<out_dir>/pagefind/`, replacing an older index whole (written aside, then moved).
 
     When the pages are what made the site's current bundle, or `previous`'s (the site this
     one replaces), that bundle is kept (or linked in) instead of indexing again. Chronicle's
     own writer keeps each page's reading in memory and in `cache_dir` (by default the
-    chronology's .chronicle-cache/, see `_cache_for`), so only changed pages are read again.
+    chronology's .chronicle-cache/, see `_cache_for`), so only changed pages are read again;
+    `fresh` (site path -> `page_reading`) holds the readings of pages the caller has just
+    written, made as it rendered them, so that their files are not read again.
     """
     site = Path(out_dir)
     start = time.perf_counter()
@@ -367,7 +378,7 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
         digest = input_digest(pages, version)
     else:
         pages = page_inputs(site, [p.as_posix() for p in searchable_pages(site)],
-                            searchable_part, EXCLUDE, cache)
+                            searchable_part, EXCLUDE, cache, fresh)
         digest = keys_digest(pages, version, writer)
     if _bundle_digest(site) == digest:
         return IndexReport(len(pages), time.perf_counter() - start, reused=True)

@@ -177,3 +177,44 @@ def test_serve_keeps_the_old_index_until_the_background_one_is_done(tmp_path):
     index_in_background(old, results.append).join(60)
     assert results and results[0].pages == 3
     assert os.path.isdir(old / BUNDLE)
+
+
+@pytest.mark.parametrize("forking", [False, True], ids=["one process", "forked workers"])
+def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch, forking):
+    """A build hands the index each page's reading from where it rendered the page: no page
+    file is opened again, and the bundle is the one an index of the files on disk makes."""
+    import shutil
+    import sys
+
+    from chronicle import pagefind_records
+    from chronicle.build import build
+    from chronicle.render import batch
+
+    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
+    sys.path.insert(0, benchmarks)
+    try:
+        from generate import generate, write_chronicle
+    finally:
+        sys.path.remove(benchmarks)
+    write_chronicle(generate(80), tmp_path / "chronology")
+    if forking:
+        monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    opened = []
+    monkeypatch.setattr(pagefind_records, "open",
+                        lambda *args, **kwargs: opened.append(args[0]) or open(*args, **kwargs),
+                        raising=False)
+    pagefind_records._MEMORY.clear()
+    pagefind_records._FILES.clear()
+    site = tmp_path / "site"
+    build(tmp_path / "chronology", site)
+    assert (site / BUNDLE / "pagefind-entry.json").is_file()
+    if os.environ["CHRONICLE_SEARCH_WRITER"] == "chronicle":  # the binary reads files
+        assert opened == []
+
+    from_disk = tmp_path / "from-disk"
+    shutil.copytree(site, from_disk, ignore=shutil.ignore_patterns(BUNDLE))
+    pagefind_records._MEMORY.clear()
+    pagefind_records._FILES.clear()
+    index_site(from_disk, cache_dir=tmp_path / "no-cache")
+    assert len(indexed_text(from_disk)) > 80
+    assert bundle_bytes(from_disk) == bundle_bytes(site)

@@ -3,12 +3,16 @@
 Rendering is the one step whose cost grows with the page count, and every page is
 independent, so a large build forks workers; they inherit the loaded chronology and the
 compiled templates instead of loading them again, and write their pages themselves.
+A caller may also have each page read while its HTML is in hand (`read`: the search
+index's reading of a page), so that no later step opens ten thousand files again.
 """
 
 from __future__ import annotations
 
 import gc
+import marshal
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from chronicle import forked
@@ -18,7 +22,14 @@ from chronicle.render import render_page
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 
 
-def render_all(pages: list[Page], staging: Path, env, config) -> None:
+#: what `read` makes of a page (url, its bytes): plain data, which marshal can send back
+Reading = object
+
+
+def render_all(pages: list[Page], staging: Path, env, config,
+               read: Callable[[str, bytes], Reading] | None = None) -> dict[str, Reading]:
+    """Render and write `pages` under `staging`; with `read`, return what it made of each
+    page, by URL (computed where the page was rendered, on its worker)."""
     count = forked.workers()
     if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
         # the exports are few but each as heavy as hundreds of pages: give each its own task,
@@ -33,18 +44,24 @@ def render_all(pages: list[Page], staging: Path, env, config) -> None:
         gc.freeze()
         try:
             done = forked.run(
-                lambda start, stop: _render_range(pages, staging, env, config, start, stop),
+                lambda start, stop: marshal.dumps(
+                    _render_range(pages, staging, env, config, read, start, stop)),
                 bounds, count)
         finally:
             gc.unfreeze()
         if done is not None:
-            return
-    _render_range(pages, staging, env, config, 0, len(pages))
+            readings: dict[str, Reading] = {}
+            for batch in done:
+                readings.update(marshal.loads(batch))
+            return readings
+    return _render_range(pages, staging, env, config, read, 0, len(pages))
 
 
-def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> None:
+def _render_range(pages, staging: Path, env, config, read, start: int,
+                  stop: int) -> dict[str, Reading]:
     base = str(staging) + "/"
     made: set[str] = set()
+    readings: dict[str, Reading] = {}
     for page in pages[start:stop]:
         path = base + page.url
         folder = path.rpartition("/")[0]
@@ -56,7 +73,11 @@ def _render_range(pages, staging: Path, env, config, start: int, stop: int) -> N
             except FileExistsError:
                 pass
             made.add(folder)
-        _write(path, render_page(env, page, config))
+        data = render_page(env, page, config)
+        _write(path, data)
+        if read is not None:
+            readings[page.url] = read(page.url, data)
+    return readings
 
 
 #: O_BINARY: no newline translation on Windows
