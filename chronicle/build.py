@@ -375,8 +375,9 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
             readings = render_all(todo, staging, env, config, read)
         if search:
             with timed("build.search"):
-                index_site(staging, previous=out, fresh=readings)  # part of the site, swapped in with it; the old
-            # bundle is linked in when the searchable text is unchanged
+                # part of the site, swapped in with it; the old bundle is linked in when
+                # the searchable text is unchanged
+                index_site(staging, previous=out, fresh=readings)
         elif out.is_dir():
             carry_over_index(out, staging)  # the old index serves until the new one is made
         with timed("build.swap"):

@@ -200,9 +200,12 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
     if forking:
         monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     opened = []
-    monkeypatch.setattr(pagefind_records, "open",
-                        lambda *args, **kwargs: opened.append(args[0]) or open(*args, **kwargs),
-                        raising=False)
+
+    def spied_open(*args, **kwargs):
+        opened.append(args[0])
+        return open(*args, **kwargs)  # noqa: SIM115 (the caller closes it)
+
+    monkeypatch.setattr(pagefind_records, "open", spied_open, raising=False)
     pagefind_records._MEMORY.clear()
     pagefind_records._FILES.clear()
     site = tmp_path / "site"
