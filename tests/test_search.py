@@ -203,7 +203,7 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
 
     def spied_open(*args, **kwargs):
         opened.append(args[0])
-        return open(*args, **kwargs)  # noqa: SIM115 (the caller closes it)
+        return open(*args, **kwargs)
 
     monkeypatch.setattr(pagefind_records, "open", spied_open, raising=False)
     pagefind_records._MEMORY.clear()
