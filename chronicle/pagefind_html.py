@@ -213,6 +213,46 @@ def _same_tag(tag: str) -> re.Pattern:
     return re.compile(rf"<(/?){tag}(?=[\s/>])", re.I)
 
 
+def _keeps(node: _Node) -> bool:
+    """Whether an ignored element matters itself: it carries filters, metadata or sorts, or
+    it is an h1 or title (automatic titles)."""
+    return bool(node.filters or node.metas or node.default_metas or node.sorts
+                or node.tag in ("h1", "title"))
+
+
+def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int | None:
+    """Where an ignored or excluded element (`tag`, its content from `position`) ends, when
+    nothing inside it can matter, else None.
+
+    An ignored element's text is dropped; what inside it still counts is filters,
+    metadata, sorts, the first h1 or title (automatic titles) and images (an excluded
+    element's, data-pagefind-ignore="all", count only inside an element an exclusion
+    matches again: the same test covers both). Chronicle's pages leave out large parts
+    (maps, charts, lists of events), and reading them element by element was most of the
+    time, so they are passed over whole when free of those. (The anchor counter is not
+    advanced for them: it only keeps anchor keys unique, and no anchor inside an ignored
+    element is written.)"""
+    opening = _same_tag(tag)
+    depth, at = 1, position
+    while depth:
+        found = opening.search(page, at)
+        if found is None:
+            return None
+        at = found.end()
+        if found.group(1):
+            depth -= 1
+        else:
+            close = page.find(">", at)
+            if close < 0 or page[close - 1] != "/":
+                depth += 1
+    inside = page[position:found.start()]
+    if "data-pagefind-" in inside or (_MATTERS.search(inside) is not None and (
+            _MATTERS_ALWAYS.search(inside) or "auto_page_title" not in meta)):
+        return None
+    end = page.find(">", at)
+    return len(page) if end < 0 else end + 1
+
+
 class _Parser:
     def __init__(self, exclusions: Exclusions):
         self.exclusions = exclusions
@@ -262,7 +302,7 @@ class _Parser:
                 if (tag in passable and self.current.status <= BODY_OR_INDEXING
                         and (tag in INLINE_TAGS or not self.current.anchor_ids)
                         and not (attributes_text and ("data-pagefind" in attributes_text
-                                                      or "id" in attributes_text))
+                                                      or "id" in attributes_text.lower()))
                         and not self_closing and self.in_html):
                     # An element that only hands its text up: no node (see PASSABLE_TAGS)
                     stack.append(passes[tag])
@@ -273,8 +313,9 @@ class _Parser:
                 position = found.end()
                 if node is None:
                     pass
-                elif node.status == IGNORED and tag not in RAW_TEXT_TAGS:
-                    skip_to = self.skippable(page, position, node)
+                elif node.status in (IGNORED, EXCLUDED) and tag not in RAW_TEXT_TAGS:
+                    skip_to = None if _keeps(node) else ignored_end(page, position, tag,
+                                                                     self.meta)
                     if skip_to is None:
                         stack.append(node)
                     else:
@@ -292,38 +333,6 @@ class _Parser:
                     break
             else:
                 return
-
-    def skippable(self, page: str, position: int, node: _Node) -> int | None:
-        """Where an ignored element ends, when nothing inside it can matter, else None.
-
-        An ignored element's text is dropped; what inside it still counts is filters,
-        metadata, sorts, the first h1 or title (automatic titles) and images. Chronicle's
-        pages exclude large parts (maps, charts, lists of events), and reading them
-        element by element was most of the time, so they are passed over whole when free of
-        those. (The anchor counter is not advanced for them: it only keeps anchor keys
-        unique, and no anchor inside an ignored element is written.)"""
-        if (node.filters or node.metas or node.default_metas or node.sorts
-                or node.tag in ("h1", "title")):
-            return None
-        opening = _same_tag(node.tag)
-        depth, at = 1, position
-        while depth:
-            found = opening.search(page, at)
-            if found is None:
-                return None
-            at = found.end()
-            if found.group(1):
-                depth -= 1
-            else:
-                close = page.find(">", at)
-                if close < 0 or page[close - 1] != "/":
-                    depth += 1
-        inside = page[position:found.start()]
-        if "data-pagefind-" in inside or (_MATTERS.search(inside) is not None and (
-                _MATTERS_ALWAYS.search(inside) or "auto_page_title" not in self.meta)):
-            return None
-        end = page.find(">", at)
-        return len(page) if end < 0 else end + 1
 
     def start(self, tag: str, attributes: dict[str, str], attributes_text: str,
               void: bool) -> _Node | None:
@@ -476,23 +485,32 @@ class _Parser:
                     parent.value = node.value
                     parent.status = PARENT_OF_BODY
             node = parent
-        meta = self.meta
-        if "auto_image" in meta:
-            image = meta.pop("auto_image")
-            alt = meta.pop("auto_image_alt", "")
-            if "image" not in meta:
-                meta["image"], meta["image_alt"] = image, alt
-        for automatic in ("auto_title", "auto_page_title"):
-            if automatic in meta:
-                title = meta.pop(automatic)
-                meta.setdefault("title", title)
-        merged = dict(self.default_meta)
-        merged.update(meta)
-        return ParsedPage(
-            digest=normalize_content(node.value), filters=self.filters, sort=self.sort,
-            meta=dict(sorted(merged.items())), anchor_content=self.anchor_content,
-            has_custom_body=node.status == PARENT_OF_BODY, has_html_element=self.has_html,
-            language=self.language or "unknown")
+        return finish_page(node.value, self.filters, self.sort, self.meta, self.default_meta,
+                           self.anchor_content, node.status == PARENT_OF_BODY,
+                           self.has_html, self.language)
+
+
+def finish_page(text: str, filters: dict[str, list[str]], sort: dict[str, str],
+                meta: dict[str, str], default_meta: dict[str, str],
+                anchor_content: dict[str, str], has_custom_body: bool, has_html: bool,
+                language: str | None) -> ParsedPage:
+    """The parse's result from the root's text: automatic titles and image as metadata."""
+    if "auto_image" in meta:
+        image = meta.pop("auto_image")
+        alt = meta.pop("auto_image_alt", "")
+        if "image" not in meta:
+            meta["image"], meta["image_alt"] = image, alt
+    for automatic in ("auto_title", "auto_page_title"):
+        if automatic in meta:
+            title = meta.pop(automatic)
+            meta.setdefault("title", title)
+    merged = dict(default_meta)
+    merged.update(meta)
+    return ParsedPage(
+        digest=normalize_content(text), filters=filters, sort=sort,
+        meta=dict(sorted(merged.items())), anchor_content=anchor_content,
+        has_custom_body=has_custom_body, has_html_element=has_html,
+        language=language or "unknown")
 
 
 class Exclusions:
@@ -512,10 +530,11 @@ class Exclusions:
         # Tags an element may be passed over with (see PASSABLE_TAGS): none an exclusion
         # names, and none at all when an exclusion could match any tag by something other
         # than a data-pagefind attribute (the parser checks those are absent).
-        loose = any(s.classes or s.ids or any(not name.startswith("data-pagefind")
-                                              for name, _ in s.attributes)
-                    for s in self.any_tag)
-        self.passable = frozenset() if loose else PASSABLE_TAGS - self.tags - set(self.by_tag)
+        self.loose = any(s.classes or s.ids or any(not name.startswith("data-pagefind")
+                                                   for name, _ in s.attributes)
+                         for s in self.any_tag)
+        self.passable = (frozenset() if self.loose
+                         else PASSABLE_TAGS - self.tags - set(self.by_tag))
 
     def matches(self, tag: str, attributes: dict[str, str]) -> bool:
         if tag in self.tags:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle.pagefind_canon import SIGNATURE, encode, head
+from chronicle.pagefind_flat import parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
 from chronicle.pagefind_words import WORD_SYMBOLS, read_meta_words, read_words
 
@@ -145,7 +146,8 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     Meta locations are numbered by `fields`, the site's metadata fields; by default the
     page's own, which is the site's whenever every page has the same fields (Chronicle's
     pages all have just a title). The merge re-reads a page whose fields differ."""
-    parsed = parse_page(page, exclusion_selectors(tuple(exclude)))
+    exclusions = exclusion_selectors(tuple(exclude))
+    parsed = parse_flat(page, exclusions) or parse_page(page, exclusions)
     for values in parsed.filters.values():  # fossick/mod.rs `tidy_meta_and_filters`
         values[:] = [_PRIVATE.sub("", v) if "___PAGEFIND_" in v else v for v in values]
     meta = {k: _PRIVATE.sub("", v) if "___PAGEFIND_" in v else v

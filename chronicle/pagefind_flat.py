@@ -1,0 +1,330 @@
+"""A page read as pagefind_html reads it, in one flat pass, when it is in the usual form.
+
+pagefind_html builds Pagefind's tree of nodes: each element gathers its text, then hands it
+to its parent wrapped (a space before a paragraph, a full stop after it, a weight marker
+round a heading). Every wrapping is text before the element's content and text after it
+that depends only on the content's last character, so the page's text can be written
+straight into one list as the tags come, with no node per element: that is this module, a
+few times faster. An element whose text is dropped (ignored, or a filter's) is written too
+and cut off again at its end.
+
+It covers what Chronicle's pages use: the body mark, filters, ignored and excluded parts,
+exclusions, anchors, automatic titles and images. Anything else (metadata, sorts, weights,
+index-attrs, a body mark inside a paragraph, end tags that do not match, script or style
+outside an ignored part...) makes `parse_flat` return None, and the caller reads the page
+with pagefind_html's parser, whose result this equals (tests/test_search_flat.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from chronicle.pagefind_html import (
+    _ALL_SPACES,
+    _TEXT,
+    _TOKEN,
+    AUTO_WEIGHTS,
+    BODY,
+    EXCLUDED,
+    IGNORED,
+    INDEXING,
+    INLINE_TAGS,
+    RAW_TEXT_TAGS,
+    SENTENCE_TAGS,
+    VOID_TAGS,
+    Exclusions,
+    ParsedPage,
+    _attributes,
+    _raw_text_end,
+    _spec,
+    ends_sentence,
+    finish_page,
+    ignored_end,
+    normalize_content,
+)
+
+#: What a tag's element does when its attributes do not matter (see `_Plan`): hands its
+#: text up as it is, as a sentence, as a heading, or is ignored; or the page is unusual.
+PLAIN, SENTENCE, SLOW, UNUSUAL = range(4)
+_END_WEIGHT = " ___END_PAGEFIND_WEIGHT___ "
+_MARKS = frozenset(("data-pagefind-body", "data-pagefind-filter", "data-pagefind-ignore"))
+
+
+class _Unusual(Exception):
+    """The page needs pagefind_html's parser."""
+
+
+class _Plan:
+    """Per set of exclusions: how each tag is read when its attributes do not matter."""
+
+    def __init__(self, exclusions: Exclusions):
+        self.exclusions = exclusions
+        #: tags whose attributes may match an exclusion (the rest only by data-pagefind-*)
+        self.by_attributes = frozenset(exclusions.by_tag) | {"img"}  # img: its src
+        self.loose = exclusions.loose
+        self.kinds: dict[str, int] = {}
+
+    def kind(self, tag: str) -> int:
+        found = self.kinds.get(tag)
+        if found is None:
+            found = self.kinds[tag] = self._kind(tag)
+        return found
+
+    def _kind(self, tag: str) -> int:
+        if tag in VOID_TAGS:  # an excluded one would make its parent ignored
+            return UNUSUAL if tag in self.exclusions.tags else PLAIN
+        if tag == "html" or (tag in RAW_TEXT_TAGS and tag != "title"):
+            return UNUSUAL
+        if tag in self.exclusions.tags or tag in AUTO_WEIGHTS or tag == "title":
+            return SLOW
+        return SENTENCE if tag in SENTENCE_TAGS else PLAIN
+
+
+@lru_cache(maxsize=16)
+def _plan(exclusions: Exclusions) -> _Plan:
+    return _Plan(exclusions)
+
+
+def parse_flat(page: str, exclusions: Exclusions) -> ParsedPage | None:
+    """The page as pagefind_html.parse_page reads it, or None when it is unusual."""
+    try:
+        return _Reader(page, _plan(exclusions)).read()
+    except _Unusual:
+        return None
+
+
+class _Reader:
+    def __init__(self, page: str, plan: _Plan):
+        self.page = page
+        self.plan = plan
+        self.out: list[str] = []
+        #: open elements: (tag, kind, start in `out`, anchors, status, filter specs)
+        self.stack: list[tuple] = [("", PLAIN, 0, None, INDEXING, None)]
+        self.filters: dict[str, list[str]] = {}
+        self.meta: dict[str, str] = {}
+        self.anchor_content: dict[str, str] = {}
+        self.anchor_counter = 0
+        self.language: str | None = None
+        self.body = 0  # 0 before the marked element, 1 inside it, 2 after it
+
+    def read(self) -> ParsedPage:
+        page = self.page
+        position = self._html()
+        out, stack = self.out, self.stack
+        append, push, pop = out.append, stack.append, stack.pop
+        anchor_content = self.anchor_content
+        kind_of = self.plan.kind
+        plan = self.plan
+        excluded = plan.exclusions.tags
+        anchors = None
+        while position is not None:
+            tokens = _TOKEN.finditer(page, position)
+            position = None
+            for found in tokens:
+                kind = found.lastindex
+                if kind == _TEXT:
+                    text = found.group(_TEXT)
+                    append(text)
+                    if anchors:
+                        for anchor in anchors:
+                            anchor_content[anchor] = anchor_content.get(anchor, "") + text
+                    continue
+                if kind == 1:
+                    continue
+                closing, name, attributes_text = found.group(2, 3, 4)
+                tag = name.lower()
+                if closing:
+                    top = pop()
+                    if top[0] != tag:
+                        raise _Unusual
+                    kind = top[1]
+                    if kind == SENTENCE:
+                        append(". " if ends_sentence(out[-1]) else " ")
+                    elif kind != PLAIN:
+                        self.close(top)
+                    anchors = stack[-1][3]
+                    continue
+                if self.body == 2:
+                    raise _Unusual  # after the marked element: Pagefind drops elements
+                kind = kind_of(tag)
+                if attributes_text and (
+                        plan.loose or tag in plan.by_attributes or kind == UNUSUAL
+                        or attributes_text[-1] == "/"
+                        or "id" in (lowered := attributes_text.lower())
+                        or "data-pagefind" in lowered):
+                    position = self.element(tag, attributes_text, found.end(), anchors)
+                    anchors = stack[-1][3]
+                    if position is not None:
+                        break
+                    continue
+                if kind == PLAIN:
+                    if tag in VOID_TAGS:
+                        if tag == "br":
+                            append(" ")
+                        continue
+                    push((tag, PLAIN, 0, anchors if tag in INLINE_TAGS else None,
+                          INDEXING, None))
+                    anchors = stack[-1][3]
+                elif kind == SENTENCE:
+                    append(" ")
+                    push((tag, SENTENCE, 0, None, INDEXING, None))
+                    anchors = None
+                elif kind == UNUSUAL:
+                    raise _Unusual
+                else:
+                    position = self.open(tag, IGNORED if tag in excluded else INDEXING,
+                                         found.end(),
+                                         anchors if tag in INLINE_TAGS else None, None)
+                    anchors = stack[-1][3]
+                    if position is not None:
+                        break
+        if len(stack) > 1:
+            raise _Unusual  # unclosed: pagefind_html hands text up unwrapped
+        return finish_page("".join(out), self.filters, {}, self.meta, {}, anchor_content,
+                           self.body == 2, True, self.language)
+
+    def _html(self) -> int:
+        """Past the html start tag (its language noted); nothing else may come before."""
+        page = self.page
+        for found in _TOKEN.finditer(page):
+            kind = found.lastindex
+            if kind == 1 or kind == _TEXT:
+                continue
+            closing, name, attributes_text = found.group(2, 3, 4)
+            if closing or name.lower() != "html" or attributes_text.endswith("/"):
+                raise _Unusual
+            attributes = _attributes(attributes_text) if attributes_text else {}
+            if ("data-pagefind" in attributes_text or "id" in attributes
+                    or self.plan.exclusions.matches("html", attributes)):
+                raise _Unusual
+            if "lang" in attributes:
+                self.language = attributes["lang"].lower()
+            self.stack.append(("html", PLAIN, 0, None, INDEXING, None))
+            return found.end()
+        raise _Unusual
+
+    def element(self, tag: str, attributes_text: str, position: int,
+                anchors: list[str] | None) -> int | None:
+        """A start tag whose attributes matter: pagefind_html `_Parser.start`."""
+        self_closing = attributes_text.endswith("/")
+        attributes = _attributes(attributes_text.rstrip("/"))
+        status, specs = INDEXING, None
+        if "data-pagefind" in attributes_text:
+            if any(name.startswith("data-pagefind") and name not in _MARKS
+                   for name in attributes):
+                raise _Unusual
+            if "data-pagefind-body" in attributes:
+                status = BODY
+            elif "data-pagefind-ignore" in attributes:
+                ignore = attributes["data-pagefind-ignore"].lower()
+                status = IGNORED if ignore in ("", "index", "true") else EXCLUDED
+            specs = _spec(attributes, "data-pagefind-filter")
+        inherited = anchors if tag in INLINE_TAGS else None
+        if status not in (EXCLUDED, IGNORED) and "id" in attributes:
+            element_id = _ALL_SPACES.sub("", attributes["id"])
+            counter = self.anchor_counter
+            self.out.append(f" ___PAGEFIND_ANCHOR___{tag}:{counter}:{element_id} ")
+            self.anchor_counter += 1
+            inherited = (inherited or []) + [f"{counter}:{element_id}"]
+        matched = self.plan.exclusions.matches(tag, attributes)
+        if tag in VOID_TAGS or self_closing:
+            if matched or specs or status != INDEXING or tag not in VOID_TAGS:
+                raise _Unusual
+            if tag == "br":
+                self.out.append(" ")
+            elif (tag == "img" and "auto_image" not in self.meta
+                  and ("auto_title" in self.meta or "title" in self.meta)
+                  and "src" in attributes):
+                self.meta["auto_image"] = attributes["src"]
+                if "alt" in attributes:
+                    self.meta["auto_image_alt"] = attributes["alt"]
+            return None
+        if tag == "html" or (tag in RAW_TEXT_TAGS and tag != "title"):
+            raise _Unusual
+        if matched:
+            if status == BODY:
+                raise _Unusual
+            status = IGNORED
+        return self.open(tag, status, position, inherited, specs)
+
+    def open(self, tag: str, status: int, position: int, anchors: list[str] | None,
+             specs: list[str] | None) -> int | None:
+        """An element's start that needs more than a space: a heading's weight, a title, a
+        filter, the marked element, an ignored one (passed over when it can be). Returns
+        where to read on when that is not at the next token."""
+        out, stack = self.out, self.stack
+        if status in (IGNORED, EXCLUDED):
+            if anchors:
+                raise _Unusual  # an ignored element's own text is not its anchors'
+            if not specs and tag not in ("h1", "title"):
+                end = ignored_end(self.page, position, tag, self.meta)
+                if end is not None:
+                    return end
+            if status == EXCLUDED:
+                raise _Unusual
+            stack.append((tag, SLOW, len(out), None, IGNORED, specs))
+        elif status == BODY:
+            if (self.body or specs or tag in AUTO_WEIGHTS or tag == "title"
+                    or any(kind != PLAIN for _, kind, *_ in stack)):
+                raise _Unusual  # wrappings round the marked element are not flat
+            self.body = 1
+            start = len(out)
+            if tag in SENTENCE_TAGS:
+                out.append(" ")
+            stack.append((tag, SLOW, start, anchors, BODY, None))
+        else:
+            if tag in AUTO_WEIGHTS:
+                out.append(f" ___PAGEFIND_AUTO_WEIGHT___{AUTO_WEIGHTS[tag]}  ")
+            elif tag in SENTENCE_TAGS:
+                out.append(" ")
+            kind = SLOW if specs or tag in AUTO_WEIGHTS or tag == "title" else (
+                SENTENCE if tag in SENTENCE_TAGS else PLAIN)
+            stack.append((tag, kind, len(out), anchors, INDEXING, specs))
+        if tag == "title":
+            return self._raw_text(tag, position, anchors)
+        return None
+
+    def _raw_text(self, tag: str, position: int, anchors: list[str] | None) -> int:
+        """A title's content is text up to its end tag, whatever it holds."""
+        page = self.page
+        close = _raw_text_end(tag).search(page, position)
+        stop = close.start() if close else len(page)
+        if stop > position:
+            text = page[position:stop]
+            self.out.append(text)
+            if anchors and self.stack[-1][4] != IGNORED:
+                for anchor in anchors:
+                    self.anchor_content[anchor] = self.anchor_content.get(anchor, "") + text
+        return stop
+
+    def close(self, frame: tuple) -> None:
+        """pagefind_html `_Parser.close` for an element with more than a sentence's end."""
+        tag, _, start, _, status, specs = frame
+        out, meta = self.out, self.meta
+        if specs:
+            value = "".join(out[start:])
+            for spec in specs:
+                name, colon, literal = spec.partition(":")
+                if colon:
+                    pair = (name, normalize_content(literal))
+                elif value:
+                    pair = (spec, normalize_content(value))
+                else:
+                    continue
+                self.filters.setdefault(pair[0], []).append(normalize_content(pair[1]))
+        if tag == "h1" and "auto_title" not in meta:
+            value = "".join(out[start:])
+            if value.strip():
+                meta["auto_title"] = normalize_content(value)
+        elif tag == "title" and "auto_page_title" not in meta:
+            meta["auto_page_title"] = normalize_content("".join(out[start:]))
+        if status == IGNORED:
+            del out[start:]
+            return
+        if tag in SENTENCE_TAGS:
+            out.append(". " if out and ends_sentence(out[-1]) else " ")
+            if tag in AUTO_WEIGHTS:
+                out.append(_END_WEIGHT)
+        if status == BODY:
+            del out[:start]  # what came before the marked element is dropped
+            self.body = 2

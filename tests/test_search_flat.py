@@ -1,0 +1,131 @@
+"""The search writer's flat reading of a page (pagefind_flat) against pagefind_html's parser.
+
+pagefind_flat reads pages in the usual form without building Pagefind's tree, and hands
+anything else back (None); pagefind_html's parser is the reference, itself checked against
+the Pagefind binary in test_search_writer.py. Whatever page the flat reading accepts, it
+must read exactly as the parser does: every field of the result, so every record.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from chronicle.pagefind_flat import parse_flat
+from chronicle.pagefind_html import exclusion_selectors, parse_page
+from chronicle.search import EXCLUDE, searchable_input
+
+REPO = Path(__file__).resolve().parent.parent
+CHRONICLE = exclusion_selectors(tuple(EXCLUDE))
+
+
+def _pages(site: Path) -> list[tuple[str, str]]:
+    pages = searchable_input(site)
+    assert pages, f"no searchable page in {site}"
+    return pages
+
+
+def _assert_read_alike(pages: list[tuple[str, str]]) -> None:
+    for url, html in pages:
+        flat = parse_flat(html, CHRONICLE)
+        assert flat is not None, f"{url}: Chronicle's own page is read the slow way"
+        assert flat == parse_page(html, CHRONICLE), url
+
+
+def test_the_sample_chronologys_pages_are_read_flat_and_alike(sample_site):
+    _assert_read_alike(_pages(sample_site))
+
+
+@pytest.mark.parametrize("name", ["basic", "hostile"])
+def test_the_test_sites_pages_are_read_flat_and_alike(name, copy_site, build_site):
+    _assert_read_alike(_pages(build_site(copy_site(name), search=False)))
+
+
+def test_a_generated_chronologys_pages_are_read_flat_and_alike(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate, write_chronicle
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from chronicle.build import build
+
+    write_chronicle(generate(150, seed=3), tmp_path / "chronology")
+    build(tmp_path / "chronology", tmp_path / "site", search=False)
+    _assert_read_alike(_pages(tmp_path / "site"))
+
+
+def test_pages_the_flat_reading_does_not_cover_go_to_the_parser():
+    from tests.test_search_writer import EDGE_PAGES
+
+    unusual = EDGE_PAGES["a/index.html"]  # weights, metadata, sorts, index-attrs
+    assert parse_flat(unusual, CHRONICLE) is None
+    for html in EDGE_PAGES.values():
+        flat = parse_flat(html, CHRONICLE)
+        assert flat is None or flat == parse_page(html, CHRONICLE)
+    for html in ("<html><body><p>Unclosed paragraph</body></html>",
+                 "<html><body><b><i>Crossed</b></i></body></html>",
+                 "<p>Before the html tag</p><html><body></body></html>",
+                 "<html><body><main data-pagefind-body>x</main><p>after</p></body></html>",
+                 "<html><body><script>var a = '<p>';</script></body></html>"):
+        assert parse_flat(html, CHRONICLE) is None, html
+        parse_page(html, CHRONICLE)  # the parser reads them all
+
+
+# Random pages: the tags, attributes and text Pagefind's rules turn on, nested at random,
+# sometimes badly. Each the flat reading accepts must come out as the parser reads it.
+
+_TAGS = ["p", "div", "span", "a", "em", "b", "h1", "h2", "h3", "li", "ul", "ol", "section",
+         "nav", "dl", "dd", "td", "table", "tr", "small", "time", "blockquote", "article",
+         "header", "footer", "label", "figure", "details", "svg", "title", "strong", "u"]
+_ATTRIBUTES = ['', '', '', '', ' class="x"', ' id="a b"', ' ID="up"', ' hidden',
+               ' data-pagefind-filter="kind"', ' data-pagefind-filter="place:Kidal"',
+               ' data-pagefind-filter="a, b[title]"', ' title="T"',
+               ' data-pagefind-ignore', ' data-pagefind-ignore="all"',
+               ' class="events"', ' class="prev-next"', ' class="chart"',
+               ' data-pagefind-weight="2"', ' data-pagefind-meta="m"', " data-x='y>z'",
+               ' data-pagefind-body']
+_TEXTS = ["Word", " two words ", "end.", "it's", "(note)", "x$", "A&amp;B", "\n", "  ",
+          "café", "ThreeAntelopes", "e-mail", "<", "2019", ""]
+
+
+def _element(rng: random.Random, depth: int) -> str:
+    roll = rng.random()
+    if depth > 4 or roll < 0.3:
+        return rng.choice(_TEXTS)
+    if roll < 0.36:
+        return rng.choice(["<br>", "<br/>", '<img src="i.png" alt="I">', "<hr>",
+                           "<!-- note -->", '<input title="in">', "<img>"])
+    tag = rng.choice(_TAGS)
+    inner = "".join(_element(rng, depth + 1) for _ in range(rng.randint(0, 4)))
+    end = f"</{tag}>" if rng.random() > 0.03 else rng.choice(["", "</p>", "</span>"])
+    return f"<{tag}{rng.choice(_ATTRIBUTES)}>{inner}{end}"
+
+
+def _random_page(rng: random.Random) -> str:
+    body = "".join(_element(rng, 0) for _ in range(rng.randint(1, 6)))
+    if rng.random() < 0.6:
+        body = (f"<main{rng.choice(['', ' id=main'])} data-pagefind-body>{body}</main>"
+                + rng.choice(["", "\n", "tail"]))
+    head = rng.choice(["", "<head><title>Page &amp; title</title></head>",
+                       "<head><title></title></head>"])
+    lang = rng.choice(["", ' lang="en"', ' lang="FR"'])
+    return f"<!DOCTYPE html><html{lang}>{head}<body>{body}</body></html>"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_pages_the_flat_reading_accepts_are_read_alike(seed):
+    rng = random.Random(seed)
+    exclusions = [CHRONICLE, exclusion_selectors(()),
+                  exclusion_selectors(("span.x", "[hidden]", "em"))]
+    accepted = 0
+    for number in range(600):
+        page = _random_page(rng)
+        chosen = exclusions[number % len(exclusions)]
+        flat = parse_flat(page, chosen)
+        if flat is not None:
+            accepted += 1
+            assert flat == parse_page(page, chosen), page
+    assert accepted > 100, "the flat reading should accept a fair share of the pages"
