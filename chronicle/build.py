@@ -35,7 +35,7 @@ from chronicle.render.templates import (
 )
 from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
-from chronicle.search import carry_over_index, chosen_writer, index_site, page_reading
+from chronicle.search import carry_over_index, chosen_writer, index_site, read_rendered
 from chronicle.timing import timed
 
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
@@ -354,8 +354,7 @@ def _page_key(page: Page, fingerprint: Fingerprints, templates: dict[str, str],
     if page.template is not None:
         # a template that is missing gets a key of its own; rendering reports it
         digest.update(templates.get(page.template, "missing").encode())
-    for dep in page.deps:
-        digest.update(fingerprint(dep))
+    digest.update(fingerprint.joined(page.deps))
     return digest.hexdigest()
 
 
@@ -371,7 +370,7 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         with timed("build.render"):
             # each page is read for the search index where it is rendered, while in hand
-            read = page_reading if search and chosen_writer() == "chronicle" else None
+            read = read_rendered if search and chosen_writer() == "chronicle" else None
             readings = render_all(todo, staging, env, config, read)
         if search:
             with timed("build.search"):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle import forked
+from chronicle.pagefind_merge import Run, join_runs, merge_run
 from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, site_fields
 
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
@@ -58,25 +59,83 @@ class PageInput:
         return "/" + self.name
 
 
-def read_rendered(url: str, html: str, part_of: Callable[[str], str | None],
-                  exclude: tuple[str, ...]) -> tuple[str, tuple] | None:
-    """(key, record as a tuple) of a page just rendered, or None when it is not searchable:
-    what a render worker makes of each page while its HTML is in hand (see `page_inputs`)."""
-    part = part_of(html)
-    if part is None:
+#: what a render worker makes of a batch of pages it rendered (see `read_batch`)
+BatchReading = tuple[list[tuple[str, str | None]], tuple, bytes]
+
+
+def read_batch(pages: list[tuple[str, str]], part_of: Callable[[str], str | None],
+               exclude: tuple[str, ...]) -> BatchReading:
+    """Pages just rendered ((site path, HTML), in index order) read for the index where
+    they were rendered: each page's key (None when it is not searchable), the pages merged
+    as a run (pagefind_merge), and their records for the cache, marshalled as the body of a
+    dict (version 2, which refers to nothing outside itself: bodies join into one dict)."""
+    keys: list[tuple[str, str | None]] = []
+    records: list[PageRecord] = []
+    cache: dict[str, tuple] = {}
+    for name, html in pages:
+        part = part_of(html)
+        if part is None:
+            keys.append((name, None))
+            continue
+        key = page_key("/" + name, part, exclude)
+        record = read_page("/" + name, part, exclude)
+        keys.append((name, key))
+        records.append(record)
+        cache[key] = record.as_tuple()
+    return keys, merge_run(records).plain(), marshal.dumps(cache, 2)[1:-1]
+
+
+def joined_run(inputs: list[PageInput], batches: list[BatchReading],
+               cache: Path | None) -> Run | None:
+    """The whole site's run, joined from the render workers' batches, when they read every
+    searchable page and their runs hold for the site; the records are kept for the next
+    index (in `cache`, not in memory). Otherwise None, the records put in memory for the
+    merge of records to use."""
+    read = [name for names, _, _ in batches for name, key in names if key is not None]
+    run = None
+    if read == [page.name for page in inputs]:
+        run = join_runs(Run.from_plain(plain) for _, plain, _ in batches)
+        if run is not None:
+            fields = {page[5] for language in run.languages.values() for page in language.pages}
+            if len(fields) > 1:  # meta locations must number the site's fields: re-read
+                run = None
+    if run is None:
+        for _, _, body in batches:
+            _MEMORY.update((key, PageRecord(*fields))
+                           for key, fields in marshal.loads(b"{" + body + b"0").items())
         return None
-    return page_key("/" + url, part, exclude), read_page("/" + url, part, exclude).as_tuple()
+    if cache is not None:
+        _save_bodies(cache, [body for _, _, body in batches])
+    return run
+
+
+def _save_bodies(cache: Path, bodies: list[bytes]) -> None:
+    """The batches' records as the main cache file, joined without being decoded."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = cache / f"{CACHE_FILE}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as file:
+            file.write(b"{")
+            for body in bodies:
+                file.write(body)
+            file.write(b"0")
+        temporary.replace(cache / CACHE_FILE)
+        with contextlib.suppress(OSError):
+            (cache / NEWER_FILE).unlink()
+    except OSError:
+        return  # a cache that cannot be written only costs the next build its reading
+    _ON_DISK.pop(cache, None)  # known again when next loaded
 
 
 def page_inputs(site: Path, names: list[str], part_of: Callable[[str], str | None],
                 exclude: tuple[str, ...], cache: Path | None = None,
-                fresh: dict[str, tuple[str, tuple] | None] | None = None) -> list[PageInput]:
+                fresh: dict[str, str | None] | None = None) -> list[PageInput]:
     """The searchable pages among `names` (in that order), each read only when its file is
     not the one read last time (same inode, modification time and size, and not changed in
     the last RACY_NS: a staged build hard-links its unchanged pages, Chronicle replaces a
     page it writes). Reading and cutting out 10,000 pages was a second of every rebuild.
-    `fresh` holds the readings (`read_rendered`) of pages this process has just written:
-    those files are not read at all, and their records join the ones in memory."""
+    `fresh` holds the keys (`read_batch`; None: not searchable) of pages this process has
+    just written and read as it wrote them: those files are not read at all."""
     fresh = fresh or {}
     if not _FILES and cache is not None:
         _FILES.update(_load(cache, FILES_FILE))
@@ -89,10 +148,7 @@ def page_inputs(site: Path, names: list[str], part_of: Callable[[str], str | Non
         identity = (status.st_ino, status.st_mtime_ns, status.st_size)
         known = _FILES.get(name)
         if name in fresh:
-            reading, html = fresh[name], None
-            key = None if reading is None else reading[0]
-            if reading is not None:
-                _MEMORY[key] = PageRecord(*reading[1])
+            key, html = fresh[name], None
             changed = True
         elif known is not None and known[:3] == identity and status.st_mtime_ns < settled:
             key, html = known[3], None

@@ -44,13 +44,16 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
-from chronicle.pagefind_records import PageInput, page_inputs, read_inputs, read_rendered
-from chronicle.pagefind_writer import (
-    PAGEFIND_VERSION,
-    RECORD_VERSION,
-    bundle_files,
-    write_files,
+from chronicle.pagefind_merge import bundle_files, run_files
+from chronicle.pagefind_records import (
+    BatchReading,
+    PageInput,
+    joined_run,
+    page_inputs,
+    read_batch,
+    read_inputs,
 )
+from chronicle.pagefind_writer import PAGEFIND_VERSION, RECORD_VERSION, write_files
 from chronicle.write import CACHE_DIR
 
 #: Pagefind writes its bundle here, relative to the site; the search page loads it from there.
@@ -348,25 +351,25 @@ def chosen_writer(writer: str | None = None) -> str:
     return chosen
 
 
-def page_reading(url: str, data: bytes) -> tuple[str, tuple] | None:
-    """What Chronicle's writer needs of a page just rendered (see `index_site`'s `fresh`),
-    or None for a page it does not index."""
-    if not url.endswith(".html"):
-        return None
-    return read_rendered(url, data.decode("utf-8"), searchable_part, EXCLUDE)
+def read_rendered(pages: list[tuple[str, bytes]]) -> BatchReading:
+    """What Chronicle's writer needs of a batch of pages just rendered ((site path, bytes),
+    in path order), read where they were rendered: see `index_site`'s `fresh`."""
+    return read_batch([(url, data.decode("utf-8")) for url, data in pages
+                       if url.endswith(".html")], searchable_part, EXCLUDE)
 
 
 def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
                cache_dir: Path | str | None = None, writer: str | None = None,
-               fresh: dict[str, tuple[str, tuple] | None] | None = None) -> IndexReport:
+               fresh: list[BatchReading] | None = None) -> IndexReport:
     """Write `<out_dir>/pagefind/`, replacing an older index whole (written aside, then moved).
 
     When the pages are what made the site's current bundle, or `previous`'s (the site this
     one replaces), that bundle is kept (or linked in) instead of indexing again. Chronicle's
     own writer keeps each page's reading in memory and in `cache_dir` (by default the
     chronology's .chronicle-cache/, see `_cache_for`), so only changed pages are read again;
-    `fresh` (site path -> `page_reading`) holds the readings of pages the caller has just
-    written, made as it rendered them, so that their files are not read again.
+    `fresh` holds the readings (`read_rendered`) of pages the caller has just written,
+    made as it rendered them: their files are not read again, and when they are the whole
+    site, their merged runs are joined into the bundle (pagefind_merge).
     """
     site = Path(out_dir)
     start = time.perf_counter()
@@ -377,8 +380,9 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
         pages = searchable_input(site)
         digest = input_digest(pages, version)
     else:
+        keys = {name: key for names, _, _ in fresh or () for name, key in names}
         pages = page_inputs(site, [p.as_posix() for p in searchable_pages(site)],
-                            searchable_part, EXCLUDE, cache, fresh)
+                            searchable_part, EXCLUDE, cache, keys)
         digest = keys_digest(pages, version, writer)
     if _bundle_digest(site) == digest:
         return IndexReport(len(pages), time.perf_counter() - start, reused=True)
@@ -399,7 +403,7 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
                     f"pip install 'pagefind[bin]=={PAGEFIND_VERSION}', or set "
                     f"{WRITER_SWITCH}=pagefind")
             reuse = [site / BUNDLE] + ([Path(previous) / BUNDLE] if previous else [])
-            _write_bundle(executable, site, pages, digest, staging, cache, reuse)
+            _write_bundle(executable, site, pages, digest, staging, cache, reuse, fresh or [])
             reused = False
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -444,11 +448,17 @@ def _cache_for(site: Path, cache_dir: Path | str | None) -> Path | None:
 
 
 def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: str,
-                  staging: Path, cache: Path | None, reuse: list[Path]) -> None:
-    """Chronicle's own writer: each page read (or its reading reused), then merged; files
-    equal to those of the bundles in `reuse` are linked from them."""
-    records, _ = read_inputs(site, pages, EXCLUDE, searchable_part, cache)
-    if records:
+                  staging: Path, cache: Path | None, reuse: list[Path],
+                  fresh: list[BatchReading]) -> None:
+    """Chronicle's own writer: the runs merged where the pages were rendered, joined, when
+    those were all the pages; else each page read (or its reading reused), then merged.
+    Files equal to those of the bundles in `reuse` are linked from them."""
+    run = joined_run(pages, fresh, cache) if fresh and pages else None
+    if run is not None:
+        runtime = runtime_files(executable, sorted(run.read_in), cache)
+        write_files(run_files(run, runtime), staging, reuse)
+    elif pages:
+        records, _ = read_inputs(site, pages, EXCLUDE, searchable_part, cache)
         languages = sorted({r.language for r in records})
         files = bundle_files(records, runtime_files(executable, languages, cache))
         write_files(files, staging, reuse)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chronicle.pagefind_canon import _read, decode, encode
+from chronicle.pagefind_merge import run_files
 from chronicle.search import (
     BUNDLE,
     SearchIndexError,
@@ -182,8 +183,9 @@ def test_serve_keeps_the_old_index_until_the_background_one_is_done(tmp_path):
 @pytest.mark.parametrize("forking", [False, True], ids=["one process", "forked workers"])
 def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch, forking):
     """A build hands the index each page's reading from where it rendered the page: no page
-    file is opened again, and the bundle is the one an index of the files on disk makes."""
-    import shutil
+    file is opened again, and the bundle is the one an index of the files on disk makes,
+    after a cold build (all pages read as rendered) and after an edit of many events (some
+    pages rendered again, the others' readings taken from the cache)."""
     import sys
 
     from chronicle import pagefind_records
@@ -196,7 +198,8 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
         from generate import generate, write_chronicle
     finally:
         sys.path.remove(benchmarks)
-    write_chronicle(generate(80), tmp_path / "chronology")
+    chronology = tmp_path / "chronology"
+    write_chronicle(generate(80), chronology)
     if forking:
         monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     opened = []
@@ -206,18 +209,38 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
         return open(*args, **kwargs)
 
     monkeypatch.setattr(pagefind_records, "open", spied_open, raising=False)
+    from chronicle import search
+
+    joined = []  # the bundles made by joining the workers' runs (no merge of every record)
+    monkeypatch.setattr(search, "run_files",
+                        lambda run, runtime: joined.append(run) or run_files(run, runtime))
     pagefind_records._MEMORY.clear()
     pagefind_records._FILES.clear()
     site = tmp_path / "site"
-    build(tmp_path / "chronology", site)
+    build(chronology, site)
     assert (site / BUNDLE / "pagefind-entry.json").is_file()
     if os.environ["CHRONICLE_SEARCH_WRITER"] == "chronicle":  # the binary reads files
         assert opened == []
+        assert len(joined) == 1
+    assert_indexed_as_from_disk(site, tmp_path / "cold")
 
-    from_disk = tmp_path / "from-disk"
-    shutil.copytree(site, from_disk, ignore=shutil.ignore_patterns(BUNDLE))
+    for event in sorted((chronology / "content/events").iterdir())[::4]:
+        text = event.read_text(encoding="utf-8")
+        event.write_text(text.replace('title: "', 'title: "Edited ', 1), encoding="utf-8")
+    report = build(chronology, site)
+    assert 64 < len(report.rendered) < sum(report.pages.values())  # staged: some pages linked
+    assert "Edited" in " ".join(indexed_text(site).values())
+    assert_indexed_as_from_disk(site, tmp_path / "edited")
+
+
+def assert_indexed_as_from_disk(site: Path, copy: Path) -> None:
+    import shutil
+
+    from chronicle import pagefind_records
+
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(BUNDLE))
     pagefind_records._MEMORY.clear()
     pagefind_records._FILES.clear()
-    index_site(from_disk, cache_dir=tmp_path / "no-cache")
-    assert len(indexed_text(from_disk)) > 80
-    assert bundle_bytes(from_disk) == bundle_bytes(site)
+    index_site(copy, cache_dir=copy.parent / f"{copy.name}-cache")
+    assert len(indexed_text(copy)) > 80
+    assert bundle_bytes(copy) == bundle_bytes(site)

@@ -22,19 +22,22 @@ from chronicle.render import render_page
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 
 
-#: what `read` makes of a page (url, its bytes): plain data, which marshal can send back
+#: what `read` makes of a batch of pages: plain data, which marshal can send back
 Reading = object
 
 
 def render_all(pages: list[Page], staging: Path, env, config,
-               read: Callable[[str, bytes], Reading] | None = None) -> dict[str, Reading]:
-    """Render and write `pages` under `staging`; with `read`, return what it made of each
-    page, by URL (computed where the page was rendered, on its worker)."""
+               read: Callable[[list[tuple[str, bytes]]], Reading] | None = None
+               ) -> list[Reading]:
+    """Render and write `pages` under `staging`. With `read`, also call it on each batch of
+    rendered pages ((url, bytes) in URL order, where they were rendered: on the worker),
+    and return what it made of each batch, in URL order (the exports, which are not
+    pages to read, come first, each alone)."""
+    pages = sorted(pages, key=lambda p: (p.kind != "data", p.url))
     count = forked.workers()
     if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
         # the exports are few but each as heavy as hundreds of pages: give each its own task,
         # first, so the two cores finish together
-        pages = sorted(pages, key=lambda p: p.kind != "data")
         heavy = sum(p.kind == "data" for p in pages)
         bounds = [(i, i + 1) for i in range(heavy)] + forked.ranges(
             len(pages), max(50, len(pages) // (count * 8)), heavy)
@@ -50,18 +53,15 @@ def render_all(pages: list[Page], staging: Path, env, config,
         finally:
             gc.unfreeze()
         if done is not None:
-            readings: dict[str, Reading] = {}
-            for batch in done:
-                readings.update(marshal.loads(batch))
-            return readings
+            return [reading for batch in done for reading in marshal.loads(batch)]
     return _render_range(pages, staging, env, config, read, 0, len(pages))
 
 
 def _render_range(pages, staging: Path, env, config, read, start: int,
-                  stop: int) -> dict[str, Reading]:
+                  stop: int) -> list[Reading]:
     base = str(staging) + "/"
     made: set[str] = set()
-    readings: dict[str, Reading] = {}
+    rendered: list[tuple[str, bytes]] = []
     for page in pages[start:stop]:
         path = base + page.url
         folder = path.rpartition("/")[0]
@@ -76,8 +76,8 @@ def _render_range(pages, staging: Path, env, config, read, start: int,
         data = render_page(env, page, config)
         _write(path, data)
         if read is not None:
-            readings[page.url] = read(page.url, data)
-    return readings
+            rendered.append((page.url, data))
+    return [read(rendered)] if read is not None else []
 
 
 #: O_BINARY: no newline translation on Windows
