@@ -17,11 +17,12 @@ with pagefind_html's parser, whose result this equals (tests/test_search_flat.py
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from chronicle.pagefind_html import (
     _ALL_SPACES,
-    _TEXT,
+    _TAG,
     _TOKEN,
     AUTO_WEIGHTS,
     BODY,
@@ -29,6 +30,7 @@ from chronicle.pagefind_html import (
     IGNORED,
     INDEXING,
     INLINE_TAGS,
+    PASSABLE_TAGS,
     RAW_TEXT_TAGS,
     SENTENCE_TAGS,
     VOID_TAGS,
@@ -48,6 +50,15 @@ from chronicle.pagefind_html import (
 PLAIN, SENTENCE, SLOW, UNUSUAL = range(4)
 _END_WEIGHT = " ___END_PAGEFIND_WEIGHT___ "
 _MARKS = frozenset(("data-pagefind-body", "data-pagefind-filter", "data-pagefind-ignore"))
+_ATTRIBUTES = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
+_TAGS_IN_RUN = re.compile(r"<[^>]*>")
+#: attributes an inline element in a run may have (no id, no data-pagefind-*)
+_RUN_ATTRIBUTES = ("href", "class", "datetime", "rel", "title", "lang", "dir", "target",
+                   "hreflang")
+#: the token regex's groups: skipped, a run of text, an end tag's slash, a tag's name, its
+#: attributes, a lone "<" (text)
+_SKIPPED, _RUN, _CLOSING, _NAME, _ATTRIBUTES_GROUP, _LONE = 1, 2, 4, 5, 6, 7
+_SENTENCE_ENDS = frozenset("_'\")$*")
 
 
 class _Unusual(Exception):
@@ -63,6 +74,19 @@ class _Plan:
         self.by_attributes = frozenset(exclusions.by_tag) | {"img"}  # img: its src
         self.loose = exclusions.loose
         self.kinds: dict[str, int] = {}
+        self.elements: dict[tuple[str, str], tuple] = {}  # see `_Reader.element`
+        # A run of text and of inline elements holding only text (no id, no data-pagefind
+        # attribute, no exclusion on them) is one token: such an element hands its text up
+        # as it is, to the same anchors (most of a page's tags are these).
+        inline = sorted(INLINE_TAGS & PASSABLE_TAGS - exclusions.tags - self.by_attributes,
+                        key=lambda tag: (-len(tag), tag))
+        plain = ("" if self.loose else  # attributes named here, quoted, without < or >
+                 rf"""(?:\s+(?:{'|'.join(_RUN_ATTRIBUTES)})=(?:"[^"<>]*"|'[^'<>]*'))*\s*""")
+        self.token = re.compile(
+            r"(<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?)"
+            rf"|((?:[^<]+|<({'|'.join(inline)}){plain}>[^<]*</\3>)+)"
+            rf"|<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>"
+            r"|(<)", re.S)
 
     def kind(self, tag: str) -> int:
         found = self.kinds.get(tag)
@@ -78,6 +102,47 @@ class _Plan:
         if tag in self.exclusions.tags or tag in AUTO_WEIGHTS or tag == "title":
             return SLOW
         return SENTENCE if tag in SENTENCE_TAGS else PLAIN
+
+
+    def read_element(self, tag: str, attributes_text: str) -> tuple:
+        """What a start tag's attributes make of its element, remembered (the same few
+        recur on every page): (status, filter specs, id for an anchor or None, void, (src,
+        alt) of an image or None). Raises _Unusual for what only the parser reads."""
+        self_closing = attributes_text.endswith("/")
+        attributes = _attributes(attributes_text.rstrip("/"))
+        status, specs = INDEXING, None
+        if "data-pagefind" in attributes_text:
+            if any(name.startswith("data-pagefind") and name not in _MARKS
+                   for name in attributes):
+                raise _Unusual
+            if "data-pagefind-body" in attributes:
+                status = BODY
+            elif "data-pagefind-ignore" in attributes:
+                ignore = attributes["data-pagefind-ignore"].lower()
+                status = IGNORED if ignore in ("", "index", "true") else EXCLUDED
+            specs = _spec(attributes, "data-pagefind-filter")
+        element_id = None
+        if status not in (EXCLUDED, IGNORED) and "id" in attributes:
+            element_id = _ALL_SPACES.sub("", attributes["id"])
+        matched = self.exclusions.matches(tag, attributes)
+        void = tag in VOID_TAGS or self_closing
+        image = None
+        if void:
+            if matched or specs or status != INDEXING or tag not in VOID_TAGS:
+                raise _Unusual
+            if tag == "img" and "src" in attributes:
+                image = (attributes["src"], attributes.get("alt"))
+        elif tag == "html" or (tag in RAW_TEXT_TAGS and tag != "title"):
+            raise _Unusual
+        elif matched:
+            if status == BODY:
+                raise _Unusual
+            status = IGNORED
+        reading = (status, specs, element_id, void, image)
+        if len(self.elements) > 50_000:
+            self.elements.clear()
+        self.elements[tag, attributes_text] = reading
+        return reading
 
 
 @lru_cache(maxsize=16)
@@ -116,22 +181,29 @@ class _Reader:
         kind_of = self.plan.kind
         plan = self.plan
         excluded = plan.exclusions.tags
+        token = plan.token.finditer
+        sentence_ends = _SENTENCE_ENDS
         anchors = None
         while position is not None:
-            tokens = _TOKEN.finditer(page, position)
+            tokens = token(page, position)
             position = None
             for found in tokens:
                 kind = found.lastindex
-                if kind == _TEXT:
-                    text = found.group(_TEXT)
+                if kind in (_RUN, _LONE):
+                    text = found.group(kind)
+                    if "<" in text and kind == _RUN:
+                        text = _TAGS_IN_RUN.sub("", text)
+                        if not text:
+                            continue
                     append(text)
                     if anchors:
                         for anchor in anchors:
                             anchor_content[anchor] = anchor_content.get(anchor, "") + text
                     continue
-                if kind == 1:
+                if kind == _SKIPPED:
                     continue
-                closing, name, attributes_text = found.group(2, 3, 4)
+                closing, name, attributes_text = found.group(_CLOSING, _NAME,
+                                                             _ATTRIBUTES_GROUP)
                 tag = name.lower()
                 if closing:
                     top = pop()
@@ -139,7 +211,8 @@ class _Reader:
                         raise _Unusual
                     kind = top[1]
                     if kind == SENTENCE:
-                        append(". " if ends_sentence(out[-1]) else " ")
+                        last = out[-1][-1]
+                        append(". " if last.isalnum() or last in sentence_ends else " ")
                     elif kind != PLAIN:
                         self.close(top)
                     anchors = stack[-1][3]
@@ -188,7 +261,7 @@ class _Reader:
         page = self.page
         for found in _TOKEN.finditer(page):
             kind = found.lastindex
-            if kind == 1 or kind == _TEXT:
+            if kind != _TAG:  # skipped, or text before the html element
                 continue
             closing, name, attributes_text = found.group(2, 3, 4)
             if closing or name.lower() != "html" or attributes_text.endswith("/"):
@@ -206,45 +279,25 @@ class _Reader:
     def element(self, tag: str, attributes_text: str, position: int,
                 anchors: list[str] | None) -> int | None:
         """A start tag whose attributes matter: pagefind_html `_Parser.start`."""
-        self_closing = attributes_text.endswith("/")
-        attributes = _attributes(attributes_text.rstrip("/"))
-        status, specs = INDEXING, None
-        if "data-pagefind" in attributes_text:
-            if any(name.startswith("data-pagefind") and name not in _MARKS
-                   for name in attributes):
-                raise _Unusual
-            if "data-pagefind-body" in attributes:
-                status = BODY
-            elif "data-pagefind-ignore" in attributes:
-                ignore = attributes["data-pagefind-ignore"].lower()
-                status = IGNORED if ignore in ("", "index", "true") else EXCLUDED
-            specs = _spec(attributes, "data-pagefind-filter")
+        reading = self.plan.elements.get((tag, attributes_text))
+        if reading is None:
+            reading = self.plan.read_element(tag, attributes_text)
+        status, specs, element_id, void, image = reading
         inherited = anchors if tag in INLINE_TAGS else None
-        if status not in (EXCLUDED, IGNORED) and "id" in attributes:
-            element_id = _ALL_SPACES.sub("", attributes["id"])
+        if element_id is not None:
             counter = self.anchor_counter
             self.out.append(f" ___PAGEFIND_ANCHOR___{tag}:{counter}:{element_id} ")
             self.anchor_counter += 1
             inherited = (inherited or []) + [f"{counter}:{element_id}"]
-        matched = self.plan.exclusions.matches(tag, attributes)
-        if tag in VOID_TAGS or self_closing:
-            if matched or specs or status != INDEXING or tag not in VOID_TAGS:
-                raise _Unusual
+        if void:
             if tag == "br":
                 self.out.append(" ")
-            elif (tag == "img" and "auto_image" not in self.meta
-                  and ("auto_title" in self.meta or "title" in self.meta)
-                  and "src" in attributes):
-                self.meta["auto_image"] = attributes["src"]
-                if "alt" in attributes:
-                    self.meta["auto_image_alt"] = attributes["alt"]
+            elif (image is not None and "auto_image" not in self.meta
+                  and ("auto_title" in self.meta or "title" in self.meta)):
+                self.meta["auto_image"] = image[0]
+                if image[1] is not None:
+                    self.meta["auto_image_alt"] = image[1]
             return None
-        if tag == "html" or (tag in RAW_TEXT_TAGS and tag != "title"):
-            raise _Unusual
-        if matched:
-            if status == BODY:
-                raise _Unusual
-            status = IGNORED
         return self.open(tag, status, position, inherited, specs)
 
     def open(self, tag: str, status: int, position: int, anchors: list[str] | None,
