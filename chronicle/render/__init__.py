@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from chronicle.model import Config
-from chronicle.render.templates import ThemeError, get_template
+from chronicle.render.templates import ThemeError, get_template, render_template
 
 
 def render_page(env: jinja2.Environment, page, config: Config) -> bytes:
@@ -18,6 +18,6 @@ def render_page(env: jinja2.Environment, page, config: Config) -> bytes:
     context["site"] = config
     context["kind"] = page.kind
     try:
-        return template.render(context).encode("utf-8")
+        return render_template(template, context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise ThemeError(f"{page.template}: while rendering {page.url}: {exc}") from None

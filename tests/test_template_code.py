@@ -1,0 +1,122 @@
+"""Templates compiled by Chronicle's code generator (render/codegen.py) render what Jinja's
+own compiled code renders: the same text, and the same errors."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup
+
+from chronicle.render.codegen import FastCodeGenerator, escape_text
+from chronicle.render.templates import make_environment, render_template, theme_dir
+
+THEME = theme_dir(Path("."), "default") / "templates"
+
+
+class Html:
+    def __html__(self):
+        return "<b>safe</b>"
+
+
+class Thing:
+    name = 'a "quoted" <name> & more'
+    count = 3
+    nothing = None
+
+    def __init__(self):
+        self.child = {"key": "item <value>", "items": [1, 2]}
+
+    def label(self, suffix=""):
+        return "label<" + suffix + ">"
+
+
+SOURCES = [
+    "{{ t.name }} {{ t.count }} {{ t.nothing }} {{ t.child.key }} {{ t.child['items'] }}",
+    "{{ d.key }} {{ d.items is callable }} {{ d['key'] }} {{ d.get('key') }}",  # attribute vs item
+    "{{ m }} {{ h }} {{ 1.5 }} {{ [1, '<'] }} {{ (1, 2) }} {{ none }} {{ true }}",
+    "{{ t.label() }} {{ t.label('x')|upper }} {{ t.name|e }} {{ t.name|safe }}",
+    "{% for x in t.child['items'] %}{{ loop.index }}:{{ x }}{{ ', ' if not loop.last }}"
+    "{% endfor %}",
+    "{% set s %}<{{ t.name }}>{% endset %}{{ s }} {{ s|length }}",
+    "{% macro m2(x) %}[{{ x.name }}]{% endmacro %}{{ m2(t) }} {{ m2(n) }}",
+    "{% filter upper %}{{ t.name }} text{% endfilter %}",
+    "{% autoescape false %}{{ t.name }} {{ m }}{% endautoescape %} {{ t.name }}",
+    "{% autoescape flag %}{{ t.name }}{% endautoescape %}",
+    "{% macro show(x) %}({{ caller(x) }}){% endmacro %}"
+    "{% call(x) show(t) %}{{ x.name }}{% endcall %}",
+    "{{ t.name ~ m }} {{ '%s!'|format(t.name) }} {{ t.child.key|replace('<', '[') }}",
+    "{% with a = t.child %}{{ a.key }}{% endwith %} {{ t.child.missing is defined }}",
+    "{{ t.__class__.__name__ }} {{ d.__len__() }}",
+    "{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}",
+]
+
+
+def _environment(generator) -> jinja2.Environment:
+    env = make_environment([THEME])
+    env.code_generator_class = generator
+    return env
+
+
+@pytest.fixture(scope="module")
+def environments():
+    return _environment(FastCodeGenerator), _environment(CodeGenerator)
+
+
+def _variables():
+    return {"t": Thing(), "d": {"key": "<k>", "items": "the item"}, "n": {"name": "<n>"},
+            "m": Markup("<i>m</i>"), "h": Html(), "flag": True,
+            "page_url": "events/e/index.html"}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_same_text_as_jinja(environments, source):
+    ours, jinjas = environments
+    assert ours.from_string(source).render(_variables()) == \
+        jinjas.from_string(source).render(_variables())
+
+
+@pytest.mark.parametrize("source", [
+    "{{ t.missing }}",          # undefined attribute: StrictUndefined fails
+    "{{ d.missing.deeper }}",
+    "{{ t.count.real.missing }}",
+    "{{ nowhere.name }}",
+])
+def test_same_errors_as_jinja(environments, source):
+    ours, jinjas = environments
+    with pytest.raises(jinja2.UndefinedError) as our_error:
+        ours.from_string(source).render(_variables())
+    with pytest.raises(jinja2.UndefinedError) as their_error:
+        jinjas.from_string(source).render(_variables())
+    assert str(our_error.value) == str(their_error.value)
+
+
+def test_an_error_points_at_the_template_line(environments):
+    ours, _ = environments
+    template = ours.from_string("line 1\n{{ t.name }}\n{{ t.missing }}\n")
+    with pytest.raises(jinja2.UndefinedError) as error:
+        template.render(_variables())
+    lines = [frame.lineno for frame in traceback.extract_tb(error.value.__traceback__)
+             if frame.filename == "<template>"]
+    assert lines == [3]
+
+
+@pytest.mark.parametrize("value", ["a<b>&'\"", "", 5, 2.5, None, Markup("<x>"), Html(),
+                                   ["<"], 0])
+def test_escape_text_is_markupsafe_escape(value):
+    from markupsafe import escape
+
+    assert escape_text(value) == escape(value)
+    assert type(escape_text(value)) in (str, Markup)
+
+
+def test_render_template_renders_what_jinja_renders(environments):
+    ours, _ = environments
+    template = ours.get_template("partials/totals.html")
+    variables = {"t": {"events": 1200, "killed": 3, "injured": 0}}
+    assert render_template(template, variables) == template.render(variables)
+    with_globals = ours.from_string("{{ g }} {{ href('x') }}", globals={"g": "own"})
+    assert render_template(with_globals, {"page_url": "a/index.html"}) == "own ../x"
