@@ -56,8 +56,8 @@ _TAGS_IN_RUN = re.compile(r"<[^>]*>")
 _RUN_ATTRIBUTES = ("href", "class", "datetime", "rel", "title", "lang", "dir", "target",
                    "hreflang")
 #: the token regex's groups: skipped, a run of text, an end tag's slash, a tag's name, its
-#: attributes, a lone "<" (text)
-_SKIPPED, _RUN, _CLOSING, _NAME, _ATTRIBUTES_GROUP, _LONE = 1, 2, 4, 5, 6, 7
+#: attributes, the run after it, a lone "<" (text)
+_SKIPPED, _RUN, _CLOSING, _NAME, _ATTRIBUTES_GROUP, _TRAIL, _LONE = 1, 2, 4, 5, 6, 7, 9
 _SENTENCE_ENDS = frozenset("_'\")$*")
 
 
@@ -82,10 +82,12 @@ class _Plan:
                         key=lambda tag: (-len(tag), tag))
         plain = ("" if self.loose else  # attributes named here, quoted, without < or >
                  rf"""(?:\s+(?:{'|'.join(_RUN_ATTRIBUTES)})=(?:"[^"<>]*"|'[^'<>]*'))*\s*""")
+        run = rf"(?:[^<]+|<({'|'.join(inline)}){plain}>[^<]*</\{{}}>)+"
+        # a tag takes the run after it along: half as many tokens
         self.token = re.compile(
             r"(<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?)"
-            rf"|((?:[^<]+|<({'|'.join(inline)}){plain}>[^<]*</\3>)+)"
-            rf"|<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>"
+            rf"|({run.format(3)})"
+            rf"|<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>({run.format(8)})?"
             r"|(<)", re.S)
 
     def kind(self, tag: str) -> int:
@@ -188,69 +190,71 @@ class _Reader:
             tokens = token(page, position)
             position = None
             for found in tokens:
-                kind = found.lastindex
-                if kind in (_RUN, _LONE):
-                    text = found.group(kind)
-                    if "<" in text and kind == _RUN:
-                        text = _TAGS_IN_RUN.sub("", text)
-                        if not text:
-                            continue
-                    append(text)
-                    if anchors:
-                        for anchor in anchors:
-                            anchor_content[anchor] = anchor_content.get(anchor, "") + text
-                    continue
-                if kind == _SKIPPED:
-                    continue
-                closing, name, attributes_text = found.group(_CLOSING, _NAME,
-                                                             _ATTRIBUTES_GROUP)
-                tag = name.lower()
-                if closing:
-                    top = pop()
-                    if top[0] != tag:
-                        raise _Unusual
-                    kind = top[1]
-                    if kind == SENTENCE:
-                        last = out[-1][-1]
-                        append(". " if last.isalnum() or last in sentence_ends else " ")
-                    elif kind != PLAIN:
-                        self.close(top)
-                    anchors = stack[-1][3]
-                    continue
-                if self.body == 2:
-                    raise _Unusual  # after the marked element: Pagefind drops elements
-                kind = kind_of(tag)
-                if attributes_text and (
-                        plan.loose or tag in plan.by_attributes or kind == UNUSUAL
-                        or attributes_text[-1] == "/"
-                        or "id" in (lowered := attributes_text.lower())
-                        or "data-pagefind" in lowered):
-                    position = self.element(tag, attributes_text, found.end(), anchors)
-                    anchors = stack[-1][3]
-                    if position is not None:
-                        break
-                    continue
-                if kind == PLAIN:
-                    if tag in VOID_TAGS:
-                        if tag == "br":
-                            append(" ")
+                name, text = found.group(_NAME, _TRAIL)
+                if name is None:  # text, or skipped
+                    text = found.group(_RUN) or found.group(_LONE)
+                    if text is None:
                         continue
-                    push((tag, PLAIN, 0, anchors if tag in INLINE_TAGS else None,
-                          INDEXING, None))
-                    anchors = stack[-1][3]
-                elif kind == SENTENCE:
-                    append(" ")
-                    push((tag, SENTENCE, 0, None, INDEXING, None))
-                    anchors = None
-                elif kind == UNUSUAL:
-                    raise _Unusual
                 else:
-                    position = self.open(tag, IGNORED if tag in excluded else INDEXING,
-                                         found.end(),
-                                         anchors if tag in INLINE_TAGS else None, None)
-                    anchors = stack[-1][3]
-                    if position is not None:
-                        break
+                    closing, attributes_text = found.group(_CLOSING, _ATTRIBUTES_GROUP)
+                    tag = name.lower()
+                    if closing:
+                        top = pop()
+                        if top[0] != tag:
+                            raise _Unusual
+                        kind = top[1]
+                        if kind == SENTENCE:
+                            last = out[-1][-1]
+                            append(". " if last.isalnum() or last in sentence_ends else " ")
+                        elif kind != PLAIN:
+                            self.close(top)
+                        anchors = stack[-1][3]
+                    else:
+                        if self.body == 2:
+                            raise _Unusual  # after the marked element: Pagefind drops it
+                        kind = kind_of(tag)
+                        if attributes_text and (
+                                plan.loose or tag in plan.by_attributes or kind == UNUSUAL
+                                or attributes_text[-1] == "/"
+                                or "id" in (lowered := attributes_text.lower())
+                                or "data-pagefind" in lowered):
+                            position = self.element(tag, attributes_text,
+                                                    found.end(_ATTRIBUTES_GROUP) + 1, anchors)
+                            anchors = stack[-1][3]
+                            if position is not None:
+                                break
+                        elif kind == PLAIN:
+                            if tag in VOID_TAGS:
+                                if tag == "br":
+                                    append(" ")
+                            else:
+                                push((tag, PLAIN, 0, anchors if tag in INLINE_TAGS else None,
+                                      INDEXING, None))
+                                anchors = stack[-1][3]
+                        elif kind == SENTENCE:
+                            append(" ")
+                            push((tag, SENTENCE, 0, None, INDEXING, None))
+                            anchors = None
+                        elif kind == UNUSUAL:
+                            raise _Unusual
+                        else:
+                            position = self.open(
+                                tag, IGNORED if tag in excluded else INDEXING,
+                                found.end(_ATTRIBUTES_GROUP) + 1,
+                                anchors if tag in INLINE_TAGS else None, None)
+                            anchors = stack[-1][3]
+                            if position is not None:
+                                break
+                    if text is None:
+                        continue
+                if "<" in text and text != "<":
+                    text = _TAGS_IN_RUN.sub("", text)
+                    if not text:
+                        continue
+                append(text)
+                if anchors:
+                    for anchor in anchors:
+                        anchor_content[anchor] = anchor_content.get(anchor, "") + text
         if len(stack) > 1:
             raise _Unusual  # unclosed: pagefind_html hands text up unwrapped
         return finish_page("".join(out), self.filters, {}, self.meta, {}, anchor_content,
