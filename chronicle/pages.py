@@ -10,13 +10,14 @@ builds one) and hold only what the page shows, never the whole chronology.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from chronicle.link import Linked, Totals
-from chronicle.model import Event
+from chronicle.model import Event, Figure, FuzzyDate
 from chronicle.render import explore, exports
 from chronicle.render.templates import atom_date
 from chronicle.render.urls import entity_url, list_url, relative, year_url
@@ -43,13 +44,14 @@ class Page:
 
 def plan(linked: Linked) -> list[Page]:
     """Every page the chronology makes, in a stable order (sorted by URL at the end)."""
+    names = _Names(linked)
     pages: list[Page] = []
-    pages += _home_pages(linked)
-    pages += _year_pages(linked)
-    pages += _event_pages(linked)
-    pages += _actor_pages(linked)
-    pages += _place_pages(linked)
-    pages += _feeds_and_exports(linked)
+    pages += _home_pages(linked, names)
+    pages += _year_pages(linked, names)
+    pages += _event_pages(linked, names)
+    pages += _actor_pages(linked, names)
+    pages += _place_pages(linked, names)
+    pages += _feeds_and_exports(linked, names)
     if linked.config.site_url:
         pages.append(_sitemap(pages))
     pages.sort(key=lambda p: p.url)
@@ -73,11 +75,13 @@ def static_pages(folder: Path, prefix: str = "") -> list[Page]:
 # -- dependency fingerprints ---------------------------------------------------------------
 
 class Fingerprints:
-    """The hash of each input a page may name in `deps`, computed on first use."""
+    """The hash of each input a page may name in `deps`. Every event's is taken at once (a
+    full build keys every event page); the rest on first use."""
 
     def __init__(self, linked: Linked):
         self._linked = linked
-        self._cache: dict[str, bytes] = {}
+        self._cache: dict[str, bytes] = {
+            f"event:{event.id}": _event_fingerprint(event) for event in linked.events}
 
     def forget(self, deps: Iterable[str]) -> None:
         """Drop what an edit made stale (the edited entries, and aggregates over them)."""
@@ -90,13 +94,20 @@ class Fingerprints:
             found = self._cache[dep] = self._compute(dep)
         return found
 
+    def joined(self, deps: Iterable[str]) -> bytes:
+        """The fingerprints of `deps` end to end, as a page's key hashes them."""
+        try:
+            return b"".join(map(self._cache.__getitem__, deps))
+        except KeyError:  # something not fingerprinted yet (a literal, an entity)
+            return b"".join(map(self, deps))
+
     def _compute(self, dep: str) -> bytes:
         if dep.startswith("="):
             return _hash(dep.encode())
         kind, _, key = dep.partition(":")
         linked = self._linked
         if kind == "event":
-            return _hash(repr(linked.events[linked.event_index[key]]).encode())
+            return _event_fingerprint(linked.events[linked.event_index[key]])
         if kind == "actor":
             return _hash(repr(linked.actors.get(key)).encode())
         if kind == "place":
@@ -114,8 +125,62 @@ def _hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _event_deps(events: Iterable[Event]) -> tuple[str, ...]:
-    return tuple(f"event:{e.id}" for e in events)
+def _event_fingerprint(event: Event) -> bytes:
+    """The hash of all a page can show of an event. Its fields as plain values, written by
+    marshal (format 2: no references, so equal values give equal bytes), cost a third of
+    the event's repr; marks, which only place diagnostics, are left out as in the repr."""
+    record = _event_record(event)
+    try:
+        data = marshal.dumps(record, 2)
+    except ValueError:  # a value of a type marshal does not write (a str subclass...)
+        data = b"r" + repr(record).encode()  # marshal's bytes start with "(", never "r"
+    return _hash(data)
+
+
+def _event_record(event: Event) -> tuple:
+    """Every field of an event (and of the values it holds) but its marks, in order. A new
+    field of Event, Source, Casualties... must be added here: test_pages checks each one."""
+    casualties = event.casualties
+    return (
+        event.id, event.title, _date(event.date), event.type, event.path,
+        _date(event.end_date), event.display_date, event.status.value, event.primary,
+        event.summary, [(ref.actor, ref.role.value) for ref in event.actors], event.places,
+        (_figure(casualties.killed), _figure(casualties.injured),
+         [(side.actor, _figure(side.killed), _figure(side.injured))
+          for side in casualties.by_side]),
+        [(source.file, source.publisher, source.url, source.title, _date(source.published),
+          source.quote) for source in event.sources],
+        event.tags,
+    )
+
+
+def _date(date: FuzzyDate | None) -> tuple | None:
+    return None if date is None else (date.year, date.month, date.day)
+
+
+def _figure(figure: Figure | None) -> tuple | None:
+    return None if figure is None else (figure.best, figure.low, figure.high)
+
+
+class _Names:
+    """The dependency strings of one plan, each made once and shared by all the pages that
+    name it: a plan of 50,000 events names an event some 700,000 times."""
+
+    __slots__ = ("actors", "events", "places")
+
+    def __init__(self, linked: Linked):
+        self.events = [f"event:{event.id}" for event in linked.events]
+        self.actors = {actor_id: f"actor:{actor_id}" for actor_id in linked.actors}
+        self.places = {place_id: f"place:{place_id}" for place_id in linked.places}
+
+    def of_events(self, indices: Iterable[int]) -> list[str]:
+        return list(map(self.events.__getitem__, indices))
+
+    def actor(self, actor_id: str) -> str:
+        return self.actors.get(actor_id) or f"actor:{actor_id}"
+
+    def place(self, place_id: str) -> str:
+        return self.places.get(place_id) or f"place:{place_id}"
 
 
 # -- the timeline: home and year pages -----------------------------------------------------
@@ -160,7 +225,7 @@ def _year_summaries(linked: Linked) -> list[tuple[int, str, Totals]]:
     return [(y.year, _year_label(y.year), y.totals) for y in linked.years]
 
 
-def _home_pages(linked: Linked) -> list[Page]:
+def _home_pages(linked: Linked, names: _Names) -> list[Page]:
     recent = list(range(max(0, len(linked.events) - INDEX_EVENTS), len(linked.events)))
     chosen = set(recent)
     first_year = linked.events[recent[0]].date.year if recent else None
@@ -176,7 +241,7 @@ def _home_pages(linked: Linked) -> list[Page]:
                 "filters": explore.filter_groups(shown, linked.actors, linked.places),
                 **explore.chart_context(linked.events, title="Events over time", small=False)}
 
-    deps = (*_event_deps(linked.events[i] for i in recent),
+    deps = (*names.of_events(recent),
             f"={summaries!r}", f"={linked.totals!r}",
             *explore.filter_deps([linked.events[i] for i in recent], linked.actors,
                                  linked.places),
@@ -201,7 +266,7 @@ def _pager(make_url: Callable[[int], str], number: int, count: int) -> dict:
             "pages": [(n, make_url(n)) for n in range(1, count + 1)] if count > 1 else []}
 
 
-def _year_pages(linked: Linked) -> list[Page]:
+def _year_pages(linked: Linked, names: _Names) -> list[Page]:
     pages = []
     years = [y.year for y in linked.years]
     for position, year in enumerate(linked.years):
@@ -211,7 +276,7 @@ def _year_pages(linked: Linked) -> list[Page]:
         for number, chunk in enumerate(slices, 1):
             pager = _pager(partial(year_url, year.year), number, len(slices))
             context = partial(_year_context, linked, year, set(chunk), pager, neighbours)
-            deps = (*_event_deps(linked.events[i] for i in chunk),
+            deps = (*names.of_events(chunk),
                     f"={year.totals!r}{neighbours!r}{len(slices)}",
                     *explore.filter_deps([linked.events[i] for i in chunk], linked.actors,
                                          linked.places))
@@ -235,21 +300,24 @@ def _year_context(linked, year, chosen, pager, neighbours) -> dict:
 
 # -- event pages ---------------------------------------------------------------------------
 
-def _event_pages(linked: Linked) -> list[Page]:
+def _event_pages(linked: Linked, names: _Names) -> list[Page]:
     pages = []
+    own = names.events
+    last = len(own) - 1
     for index, event in enumerate(linked.events):
         related = linked.related_indices(index)
-        previous, following = linked.previous(index), linked.next(index)
-        deps = (
-            f"event:{event.id}",
-            *(f"actor:{ref.actor}" for ref in event.actors),
-            *(f"place:{p}" for p in event.places),
-            *_event_deps(e for e in (previous, following) if e is not None),
-            *_event_deps(linked.events[i] for i in related),
-        )
+        deps = [own[index]]
+        deps += [names.actor(ref.actor) for ref in event.actors]
+        deps += [names.place(p) for p in event.places]
+        if index > 0:
+            deps.append(own[index - 1])
+        if index < last:
+            deps.append(own[index + 1])
+        deps += map(own.__getitem__, related)
         # indices, not events: a watch-mode update swaps an edited event into `linked`
         context = partial(_event_context, linked, index, related)
-        pages.append(Page(entity_url("events", event.id), "event", "event.html", context, deps))
+        pages.append(Page(entity_url("events", event.id), "event", "event.html", context,
+                          tuple(deps)))
     return pages
 
 
@@ -271,28 +339,26 @@ def _event_context(linked: Linked, index: int, related: list[int]) -> dict:
 
 # -- actors and places ---------------------------------------------------------------------
 
-def _entity_pages(linked: Linked, kind: str, entities: dict, events_of: dict, totals_of: dict,
-                  extra: Callable, extra_deps: Callable) -> list[Page]:
+def _entity_pages(linked: Linked, names: _Names, kind: str, entities: dict, events_of: dict,
+                  totals_of: dict, extra: Callable, extra_deps: Callable) -> list[Page]:
     pages = []
     empty = Totals()
+    named = names.actor if kind == "actors" else names.place
+    template = f"{kind[:-1]}.html"
     for entity_id in sorted(entities):
         entity = entities[entity_id]
         indices = events_of.get(entity_id, [])
         slices = _chunks(indices, ENTITY_PAGE_EVENTS)
         totals = totals_of.get(entity_id, empty)
+        own = (named(entity_id), f"={totals!r}{len(slices)}")
+        shared = extra_deps(entity_id)  # the same on each page of the entity's list
         for number, chunk in enumerate(slices, 1):
             pager = _pager(partial(entity_url, kind, entity_id), number, len(slices))
             context = partial(_entity_context, linked, kind, entity, chunk, totals, pager, extra)
-            deps = (
-                f"{kind[:-1]}:{entity_id}",
-                f"={totals!r}{len(slices)}",
-                *_event_deps(linked.events[i] for i in chunk),
-                *extra_deps(entity_id),
-            )
-            template = f"{kind[:-1]}.html"
+            deps = (*own, *names.of_events(chunk), *shared)
             pages.append(Page(entity_url(kind, entity_id, number), kind[:-1], template,
                               context, deps))
-    pages += _entity_list_pages(linked, kind, entities, totals_of)
+    pages += _entity_list_pages(kind, names, entities, totals_of)
     return pages
 
 
@@ -304,7 +370,7 @@ def _entity_context(linked, kind, entity, chunk, totals, pager, extra) -> dict:
     return context
 
 
-def _entity_list_pages(linked, kind, entities, totals_of) -> list[Page]:
+def _entity_list_pages(kind, names: _Names, entities, totals_of) -> list[Page]:
     empty = Totals()
     rows = sorted(entities.values(), key=lambda e: (e.name.casefold(), e.id))
     slices = _chunks(rows, LIST_PAGE_ENTITIES)
@@ -315,8 +381,8 @@ def _entity_list_pages(linked, kind, entities, totals_of) -> list[Page]:
         context = partial(dict, title=kind.capitalize(), entries=listed, pager=pager)
         if kind == "places":
             context = partial(_places_list_context, context, listed, list_url(kind, number))
-        deps = (*(f"{kind[:-1]}:{e.id}" for e in chunk),
-                f"={[t for _, t in listed]!r}{len(slices)}")
+        named = names.actor if kind == "actors" else names.place
+        deps = (*(named(e.id) for e in chunk), f"={[t for _, t in listed]!r}{len(slices)}")
         pages.append(Page(list_url(kind, number), kind, f"{kind}.html", context, deps))
     return pages
 
@@ -336,7 +402,7 @@ def _entity_chart_deps(linked: Linked, indices: list[int]) -> tuple[str, ...]:
     return explore.chart_deps([linked.events[i] for i in indices])
 
 
-def _actor_pages(linked: Linked) -> list[Page]:
+def _actor_pages(linked: Linked, names: _Names) -> list[Page]:
     def extra(actor_id: str) -> dict:
         return {
             "co_actors": [(linked.actors[a], n) for a, n in
@@ -351,14 +417,14 @@ def _actor_pages(linked: Linked) -> list[Page]:
         co = linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]
         named = [a for a, _ in co] + linked.affiliated_with.get(actor_id, []) + \
             linked.affiliates.get(actor_id, [])
-        return (*(f"actor:{a}" for a in named), f"={co!r}",
+        return (*map(names.actor, named), f"={co!r}",
                 *_entity_chart_deps(linked, linked.actor_events.get(actor_id, [])))
 
-    return _entity_pages(linked, "actors", linked.actors, linked.actor_events,
+    return _entity_pages(linked, names, "actors", linked.actors, linked.actor_events,
                          linked.actor_totals, extra, extra_deps)
 
 
-def _place_pages(linked: Linked) -> list[Page]:
+def _place_pages(linked: Linked, names: _Names) -> list[Page]:
     maps = explore.PlaceMaps.of(linked.places.values())
 
     def extra(place_id: str) -> dict:
@@ -372,17 +438,17 @@ def _place_pages(linked: Linked) -> list[Page]:
 
     def extra_deps(place_id: str) -> tuple[str, ...]:
         near = linked.nearby.get(place_id, [])
-        return (*(f"place:{p}" for p, _ in near), f"={near!r}",
+        return (*(names.place(p) for p, _ in near), f"={near!r}",
                 *_entity_chart_deps(linked, linked.place_events.get(place_id, [])),
                 *maps.deps(linked.places[place_id], [linked.places[p] for p, _ in near]))
 
-    return _entity_pages(linked, "places", linked.places, linked.place_events,
+    return _entity_pages(linked, names, "places", linked.places, linked.place_events,
                          linked.place_totals, extra, extra_deps)
 
 
 # -- feed, exports, sitemap ----------------------------------------------------------------
 
-def _feeds_and_exports(linked: Linked) -> list[Page]:
+def _feeds_and_exports(linked: Linked, names: _Names) -> list[Page]:
     everything = ("events", "actors", "places")
     newest = range(len(linked.events) - 1, max(-1, len(linked.events) - 1 - FEED_EVENTS), -1)
 
@@ -391,7 +457,7 @@ def _feeds_and_exports(linked: Linked) -> list[Page]:
         return {"title": linked.config.title, "entries": latest, "updated": _updated(latest)}
 
     return [
-        Page("feed.xml", "feed", "feed.xml", feed, _event_deps(linked.events[i] for i in newest)),
+        Page("feed.xml", "feed", "feed.xml", feed, tuple(names.of_events(newest))),
         Page("data/events.json", "data", None, partial(exports.events_json, linked), everything),
         Page("data/events.csv", "data", None, partial(exports.events_csv, linked), everything),
         Page("data/events.geojson", "data", None, partial(exports.events_geojson, linked),
