@@ -1,9 +1,11 @@
-"""The short way through template calls (templates.PageContext) gives what Jinja gives."""
+"""The short ways through template calls (templates.PageContext, and the direct calls of
+page functions in codegen.py) give what Jinja gives."""
 
 from __future__ import annotations
 
 import jinja2
 import pytest
+from jinja2.compiler import CodeGenerator
 
 from chronicle.render.templates import PageContext, make_environment, theme_dir
 
@@ -18,6 +20,11 @@ SOURCES = [
     "{{ 'https://a'.startswith('https://') }} {{ {'k': 1}.get('k') }} {{ d.get('k', 2) }}",
     "{{ '%s-%s'|format(1, 2) }} {{ [3, 1, 2]|sort|join(',') }} {{ f(1, b=2) }}",
     "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m('a') }}{% for i in [1] %}{{ m(i) }}{% endfor %}",
+    # a macro argument named page_url: the function still sees the page's
+    "{% macro m(page_url) %}{{ href('x') }}{% endmacro %}{{ m('a/b/index.html') }}",
+    "{% for x in [1] %}{% set y = 2 %}{{ url('events', x ~ y) }}{% endfor %}",
+    "{% if true %}{% set site = 'other' %}{% endif %}{{ href('x') }}",
+    "{{ href(url('events', 'x')) }} {{ href(*['x']) }} {{ url('events', 'x', page=2) }}",
 ]
 
 
@@ -26,6 +33,7 @@ def _both(source: str, **context) -> tuple[str, str]:
     ours = make_environment(folders)
     jinjas = make_environment(folders)
     jinjas.context_class = jinja2.runtime.Context
+    jinjas.code_generator_class = CodeGenerator
     assert ours.context_class is PageContext
     return (ours.from_string(source).render(**context),
             jinjas.from_string(source).render(**context))

@@ -10,15 +10,36 @@ string; tests/test_template_code.py renders the theme and tricky templates both 
   (Markup's own `escape` builds a Markup object per output, a third of an event page's
   time); Markup values (rows, Markdown) pass as they are;
 - `a.b` reads the attribute with the built-in `getattr` inline and only falls back to
-  `environment.getattr` (item lookup, then undefined) when there is no such attribute.
+  `environment.getattr` (item lookup, then undefined) when there is no such attribute;
+- a call of a page function (`page_function`: `href`, `url`, `event_row`, a dozen per page)
+  is made directly, where Jinja's `Context.call` inspects the callee and builds keyword
+  arguments each time. Those functions read only `page_url` and `site` of the context, so
+  the direct call is made only in templates that never assign either name (Jinja would
+  then hand the function a context holding the assigned value).
 """
 
 from __future__ import annotations
 
+from types import FunctionType
+
+import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from markupsafe import Markup
 from markupsafe._speedups import _escape_inner
+
+#: functions called directly by compiled templates (see `page_function`)
+page_functions: set[FunctionType] = set()
+#: the context variables page functions may read
+PAGE_VARIABLES = frozenset({"page_url", "site"})
+
+
+def page_function(function: FunctionType) -> FunctionType:
+    """Mark `function(context, *args)` as reading nothing of the context but `page_url`,
+    `site` and the environment: templates call it directly, and other environments (and
+    templates assigning those names) through Jinja's call, as `jinja2.pass_context`."""
+    page_functions.add(function)
+    return jinja2.pass_context(function)
 
 
 def escape_text(value: object) -> str:
@@ -38,7 +59,9 @@ class FastCodeGenerator(CodeGenerator):
     """Used for every template of the environment (`Environment.code_generator_class`)."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
-        self.writeline(f"from {__name__} import escape_text")
+        self.writeline("from types import FunctionType")
+        self.writeline(f"from {__name__} import escape_text, page_functions")
+        self.direct_calls = not _assigns(node, PAGE_VARIABLES)
         super().visit_Template(node, frame)
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize) -> None:
@@ -61,3 +84,42 @@ class FastCodeGenerator(CodeGenerator):
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, missing)) is not missing"
                    f" else environment.getattr({owner}, {node.attr!r}))")
+
+    @optimizeconst
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        if (forward_caller or not self.direct_calls or self.environment.is_async
+                or self.environment.sandboxed or node.kwargs or node.dyn_args
+                or node.dyn_kwargs or any(arg.find(nodes.Call) for arg in node.args)):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        # (f(context, <args>) if type(f := <callee>) is FunctionType and f in page_functions
+        #  else context.call(f, <args>, ...)): the arguments are written twice (without
+        #  calls in them, so never nested) and evaluated once, after the callee, as in Jinja
+        callee = self.temporary_identifier()
+        self.write(f"({callee}(context")
+        for arg in node.args:
+            self.write(", ")
+            self.visit(arg, frame)
+        self.write(f") if type({callee} := ")
+        self.visit(node.node, frame)
+        self.write(f") is FunctionType and {callee} in page_functions else context.call({callee}")
+        extra = {}  # what Jinja's visit_Call passes
+        if frame.loop_frame:
+            extra["_loop_vars"] = "_loop_vars"
+        if frame.block_frame:
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
+
+
+def _assigns(template: nodes.Template, names: frozenset[str]) -> bool:
+    """True when the template may bind one of `names` (set, for, macro argument, import)."""
+    for name in template.find_all(nodes.Name):
+        if name.ctx in ("store", "param") and name.name in names:
+            return True
+    for found in template.find_all((nodes.Import, nodes.FromImport)):
+        targets = [found.target] if isinstance(found, nodes.Import) else [
+            n[1] if isinstance(n, tuple) else n for n in found.names]
+        if names.intersection(targets):
+            return True
+    return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import ChainMap
 from pathlib import Path
-from types import BuiltinFunctionType, FunctionType, MethodType
+from types import BuiltinFunctionType, MethodType
 
 import jinja2
 from jinja2 import meta
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from chronicle import __version__
 from chronicle.cli import ChronicleError
-from chronicle.render.codegen import FastCodeGenerator
+from chronicle.render.codegen import FastCodeGenerator, page_function
 from chronicle.render.markdown import render_markdown
 from chronicle.render.urls import absolute, entity_url, relative, year_url
 
@@ -85,12 +85,12 @@ def template_digests(env: jinja2.Environment, folders: list[Path]) -> dict[str, 
     return digests
 
 
-@jinja2.pass_context
+@page_function
 def _href(context, target: str) -> str:
     return relative(context["page_url"], target)
 
 
-@jinja2.pass_context
+@page_function
 def _url(context, kind: str, entity_id: str | int, page: int = 1) -> str:
     """`url('actors', 'minusma')`: the relative link to an entity's page from this page."""
     if kind == "years":
@@ -98,7 +98,7 @@ def _url(context, kind: str, entity_id: str | int, page: int = 1) -> str:
     return relative(context["page_url"], entity_url(kind, str(entity_id), page))
 
 
-@jinja2.pass_context
+@page_function
 def _event_row(context, event) -> Markup:
     """An event's list item, rendered once per folder depth and reused on every page that
     lists it (year, actor, place and related lists): rows are most of a build's HTML.
@@ -117,38 +117,25 @@ def _event_row(context, event) -> Markup:
 
 
 class PageContext(jinja2.runtime.Context):
-    """Jinja's context with a short way through `call` for the calls every page makes:
-    methods (`s.url.startswith(...)`, `event.date.iso()`) and `href`/`url`/`event_row`.
-
-    Jinja's own `call` looks for a pass-context marker twice per call and, inside a loop,
-    copies the whole context to hand the loop's variables to a function that asks for the
-    context; ours read only `page_url` and `site`, so they get this context unless a loop
-    or block rebinds one of those names. Anything else goes through Jinja's `call`.
+    """Jinja's context with a short way through `call` for the method calls every page
+    makes (`s.url.startswith(...)`, `event.date.iso()`): Jinja's own `call` looks for a
+    pass-context marker twice per call. Page functions (`href`, `url`, `event_row`) are
+    called directly by the compiled templates (codegen.py); anything else goes through
+    Jinja's `call`.
     """
 
     def call(__self, __obj, *args, **kwargs):  # Jinja's names: a template's keywords can't clash
         kind = __obj.__class__
-        if kind is BuiltinFunctionType or (kind is MethodType
-                                           and not hasattr(__obj, "jinja_pass_arg")):
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-        elif kind is FunctionType and __obj in _READS_PAGE:
-            scope = kwargs.pop("_loop_vars", None) or {}
-            block = kwargs.pop("_block_vars", None) or {}
-            if "page_url" in scope or "site" in scope or "page_url" in block or "site" in block:
-                return super().call(__obj, *args, _loop_vars=scope, _block_vars=block,
-                                    **kwargs)
-            args = (__self, *args)
-        else:
+        if kind is not BuiltinFunctionType and (kind is not MethodType
+                                                or hasattr(__obj, "jinja_pass_arg")):
             return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_loop_vars", None)
+        kwargs.pop("_block_vars", None)
         try:
             return __obj(*args, **kwargs)
         except StopIteration:
             return __self.environment.undefined(
                 "value was undefined because a callable raised a StopIteration exception")
-
-
-_READS_PAGE = frozenset({_href, _url, _event_row})
 
 
 def atom_date(date) -> str:
