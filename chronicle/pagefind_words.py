@@ -11,9 +11,11 @@ remembered.
 
 from __future__ import annotations
 
+import re
 import struct
 import unicodedata
 from functools import cache, lru_cache
+from itertools import repeat
 
 #: Pagefind's WORD_SYMBOLS: Unicode "Punctuation, Connector", kept inside words.
 WORD_SYMBOLS = ("_", "‿", "⁀", "⁔", "︳", "︴", "﹍", "﹎", "﹏", "＿")
@@ -167,13 +169,22 @@ def _reading(language: str) -> dict[str, tuple]:
 
 
 _READINGS: dict[str, dict[str, tuple]] = {}
+#: language -> {word: stem} for the words read as one stem, as written (most are)
+_STEMS: dict[str, dict[str, str]] = {}
+#: A marker word (see pagefind_html): an anchor or a weight's start or end.
+_MARKER = re.compile(r"(?<!\S)((?:{})\S*)".format("|".join(
+    re.escape(m) for m in (ANCHOR, WEIGHT, AUTO_WEIGHT, END_WEIGHT))))
 
 
 def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
     anchors [(element, id, text, location)], word_count). An entry at the default weight
     with no other original form is just its position (most are: cheaper to make and pack);
-    `mixed`, a fifth result, names the stems with any other entry."""
+    `mixed`, a fifth result, names the stems with any other entry.
+
+    The text between markers is read a stretch at a time: at the default weight, a
+    stretch of words each read as one stem is listed without looking at each word's
+    reading (most of a page is such stretches)."""
     words: dict[str, list[tuple[int, int, str | None]]] = {}
     mixed: set[str] = set()
     anchors = []
@@ -181,43 +192,73 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     weights = [int(WEIGHT_MULTIPLIER)]
     weight = weights[-1]
     index = 0
-    last_index = 0
     readings = _reading(language)
-    for word in digest.split():
-        if word[0] == "_" and word.startswith("___"):
-            if word.startswith(ANCHOR):
-                _anchor(word, anchor_content, anchors, index)
-                continue
-            if _weight_marker(word, weights):
+    stems = _STEMS.setdefault(language, {})
+    stem_of = stems.get
+    get = words.get
+    slow = "\u200b" in digest  # a zero-width space may join a marker to a word
+    parts = [digest] if slow else _MARKER.split(digest)
+    for number, part in enumerate(parts):
+        if number % 2:
+            if part.startswith(ANCHOR):
+                _anchor(part, anchor_content, anchors, index)
+            else:
+                _weight_marker(part, weights)
                 weight = weights[-1] if weights else 1
+            continue
+        stretch = part.split()
+        if not stretch:
+            continue
+        if slow:
+            known = repeat(None)
+        else:
+            content.extend(stretch)
+            known = map(stem_of, stretch) if weight == DEFAULT_WEIGHT else repeat(None)
+        for word, stem in zip(stretch, known, strict=False):
+            if stem is not None:  # at the default weight, read as one stem as written
+                listed = get(stem)
+                if listed is None:
+                    words[stem] = [index]
+                else:
+                    listed.append(index)
+                index += 1
                 continue
-        if "\u200b" in word:
-            word = word.replace("\u200b", "")
-            if not word:
-                continue
-        content.append(word)
-        reading = readings.get(word)
-        if reading is None:
-            found = indexable_words(word, language)
-            reading = readings[word] = (found, sum(1 for f in found if f[1]))
-        found, parts = reading
-        partial = max(weight // parts, 1) if parts and weight > 0 else 0
-        for stem, is_part, original in found:
-            entry_weight = partial if is_part else weight
-            # the usual entry, a word at the default weight as written, is its bare position
-            if entry_weight == DEFAULT_WEIGHT and original is None:
-                entry = index
-            else:
-                entry = (index, entry_weight, original)
-                mixed.add(stem)
-            listed = words.get(stem)
-            if listed is None:
-                words[stem] = [entry]
-            else:
-                listed.append(entry)
-        last_index = index
-        index += 1
-    return " ".join(content), words, anchors, last_index + 1, mixed
+            if slow and word[0] == "_" and word.startswith("___"):  # markers not split off
+                if word.startswith(ANCHOR):
+                    _anchor(word, anchor_content, anchors, index)
+                    continue
+                if _weight_marker(word, weights):
+                    weight = weights[-1] if weights else 1
+                    continue
+            if "\u200b" in word:
+                word = word.replace("\u200b", "")
+                if not word:
+                    continue
+            if slow:
+                content.append(word)
+            reading = readings.get(word)
+            if reading is None:
+                found = indexable_words(word, language)
+                reading = readings[word] = (found, sum(1 for f in found if f[1]))
+                if len(found) == 1 and found[0][2] is None and not found[0][1]:
+                    stems[word] = found[0][0]
+            found, count = reading
+            partial = max(weight // count, 1) if count and weight > 0 else 0
+            for stem, is_part, original in found:
+                entry_weight = partial if is_part else weight
+                # the usual entry, a word at the default weight as written, is its position
+                if entry_weight == DEFAULT_WEIGHT and original is None:
+                    entry = index
+                else:
+                    entry = (index, entry_weight, original)
+                    mixed.add(stem)
+                listed = get(stem)
+                if listed is None:
+                    words[stem] = [entry]
+                else:
+                    listed.append(entry)
+            index += 1
+    return " ".join(content), words, anchors, max(index, 1), mixed
 
 
 def _weight_marker(word: str, weights: list[int]) -> bool:
