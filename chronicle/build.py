@@ -376,7 +376,8 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
             with timed("build.search"):
                 # part of the site, swapped in with it; the old bundle is linked in when
                 # the searchable text is unchanged
-                index_site(staging, previous=out, fresh=readings)
+                index_site(staging, previous=out, fresh=readings,
+                           names=[p.url for p in pages if p.url.endswith(".html")])
         elif out.is_dir():
             carry_over_index(out, staging)  # the old index serves until the new one is made
         with timed("build.swap"):
