@@ -7,11 +7,13 @@ Chronicle's build costs, so a change can be aimed at the largest one. Issue 6 as
 cost of search indexing and of the charts and maps: they are rows of this table.
 
 One build at a time, serial (one core), with nothing cached: load and check every file, link,
-plan, render every page into a fresh folder, then index it for search. The time spent making
-charts (the index's and each actor's and place's) and maps (each place page's and the places
-index's) is measured inside rendering by timing the functions that make them; the Markdown
-summaries likewise. Each figure is the median over --runs builds, in wall seconds of this one
-process (a parallel build spreads the render row over the cores).
+plan, render every page into a fresh folder, then index it for search. As in a build, each page
+is read for the search index as it is rendered ("search reading", a share of "render pages"),
+and "search index" is what is left: joining those readings and writing the bundle. The time
+spent making charts (the index's and each actor's and place's) and maps (each place page's
+and the places index's) is measured inside rendering by timing the functions that make them;
+the Markdown summaries likewise. Each figure is the median over --runs builds, in wall
+seconds of this one process (a parallel build spreads the render row over the cores).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from chronicle.render.templates import (  # noqa: E402
     template_dirs,
     theme_dir,
 )
-from chronicle.search import index_site  # noqa: E402
+from chronicle.search import index_site, read_rendered  # noqa: E402
 from chronicle.validate import load_checked  # noqa: E402
 
 #: functions timed inside rendering: (module, attribute, row of the table)
@@ -103,15 +105,17 @@ def one_build(root: Path, watch: Stopwatch) -> int:
         try:
             pages = [p for p in planned if p.kind != "data"]
             exports = [p for p in planned if p.kind == "data"]
-            watch.time("render pages", lambda: batch.render_all(pages, out, env,
-                                                                chronology.config))
+            read = watch.wrap("search reading", read_rendered)
+            readings = watch.time("render pages", lambda: batch.render_all(
+                pages, out, env, chronology.config, read))
             watch.time("exports", lambda: batch.render_all(exports, out, env,
                                                            chronology.config))
         finally:
             batch.PARALLEL_MIN_PAGES = serial_limit
             for module, name, function in originals:
                 setattr(module, name, function)
-        watch.time("search index", lambda: index_site(out))
+        names = [p.url for p in planned if p.url.endswith(".html")]
+        watch.time("search index", lambda: index_site(out, fresh=readings, names=names))
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return len(planned)
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{options.n} events, {count} pages, serial, median of {options.runs} cold build(s)")
     whole = statistics.median(run["whole build"] for run in runs)
     order = ["load and check", "link", "plan", "page keys", "render pages", "  charts", "  maps",
-             "  markdown", "exports", "search index", "whole build"]
+             "  markdown", "  search reading", "exports", "search index", "whole build"]
     for row in order:
         stage = row.strip()
         seconds = statistics.median(run.get(stage, 0.0) for run in runs)
