@@ -1,9 +1,11 @@
-"""The search writer's flat reading of a page (pagefind_flat) against pagefind_html's parser.
+"""The search writer's short ways against the long ways they stand in for.
 
 pagefind_flat reads pages in the usual form without building Pagefind's tree, and hands
 anything else back (None); pagefind_html's parser is the reference, itself checked against
 the Pagefind binary in test_search_writer.py. Whatever page the flat reading accepts, it
-must read exactly as the parser does: every field of the result, so every record.
+must read exactly as the parser does: every field of the result, so every record. Likewise
+pagefind_words.read_words lists stretches of known words from a table, and must list them
+as it does word by word.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 
 from chronicle.pagefind_flat import parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
+from chronicle.pagefind_words import read_words
 from chronicle.search import EXCLUDE, searchable_input
 
 REPO = Path(__file__).resolve().parent.parent
@@ -129,3 +132,45 @@ def test_random_pages_the_flat_reading_accepts_are_read_alike(seed):
             accepted += 1
             assert flat == parse_page(page, chosen), page
     assert accepted > 100, "the flat reading should accept a fair share of the pages"
+
+
+# read_words: a zero-width space anywhere makes it read word by word, markers included (the
+# space joins no word here: a word of it alone is dropped), so both ways read one digest.
+
+def _assert_words_alike(digest: str, anchor_content: dict[str, str]) -> None:
+    read_words(digest, "en", anchor_content)  # the words are known from here on
+    assert (read_words(digest, "en", anchor_content)
+            == read_words(digest + " \u200b", "en", anchor_content)), digest
+
+
+def test_a_generated_chronologys_words_are_read_alike_by_stretches_and_one_by_one(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate, write_chronicle
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from chronicle.build import build
+
+    write_chronicle(generate(60, seed=5), tmp_path / "chronology")
+    build(tmp_path / "chronology", tmp_path / "site", search=False)
+    for _, html in _pages(tmp_path / "site"):
+        parsed = parse_page(html, CHRONICLE)
+        assert "___PAGEFIND_AUTO_WEIGHT___" in parsed.digest
+        _assert_words_alike(parsed.digest, parsed.anchor_content)
+
+
+_WORDS = ["the", "The", "quick", "fox.", "Fox", "e-mail", "ThreeAntelopes", "café", "naïve",
+          "2019", "(note)", "19.4614,", "x$", "___PAGEFIND_AUTO_WEIGHT___7",
+          "___PAGEFIND_WEIGHT___2", "___PAGEFIND_WEIGHT___0", "___END_PAGEFIND_WEIGHT___",
+          "___PAGEFIND_ANCHOR___h2:0:top", "___PAGEFIND_ANCHOR___li:1:two",
+          "x___PAGEFIND_WEIGHT___2", "___other", "·", "_", "l'alphabet"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_digests_are_read_alike_by_stretches_and_one_by_one(seed):
+    rng = random.Random(seed)
+    for _ in range(300):
+        digest = rng.choice(["", " ", "\n"]).join(
+            rng.choice(_WORDS) + rng.choice([" ", "  ", "\n", "\xa0"])
+            for _ in range(rng.randint(0, 40)))
+        _assert_words_alike(digest, {"0:top": "Top text", "1:two": " Two  words "})
