@@ -10,6 +10,7 @@ own process, with the same results.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -51,13 +52,29 @@ def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],
     _JOB = job
     try:
         try:
-            pool = multiprocessing.get_context("fork").Pool(processes)
+            pool = multiprocessing.get_context("fork").Pool(processes, _start_worker)
         except OSError:
             return None
         with pool:
             return list(pool.imap(_run, bounds))
     finally:
         _JOB = None
+
+
+#: a worker's full collections wait for this many collections of the middle generation
+WORKER_FULL_COLLECTION = 1_000_000_000
+
+
+def _start_worker() -> None:
+    """A worker collects only its young objects. What it inherited is frozen here (the
+    freeze is O(1)), so no collection walks the parent's objects or dirties their pages;
+    what it keeps (rows, export pieces) lives until it exits, so the full collections
+    that its growing memory would set off (each longer than the last: 100-600 ms at
+    50,000 events) would find nothing. Cycles made and dropped while rendering a page
+    still die in the young collections."""
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, WORKER_FULL_COLLECTION)
 
 
 def _run(bounds: tuple[int, int]):

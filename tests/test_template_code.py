@@ -52,6 +52,10 @@ SOURCES = [
     "{% with a = t.child %}{{ a.key }}{% endwith %} {{ t.child.missing is defined }}",
     "{{ t.__class__.__name__ }} {{ d.__len__() }}",
     "{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}",
+    "100% {{ t.count }}%s %% {{ '%' }}{{ t.name }}%(x)s",  # % in the text around outputs
+    "{% set b %}a {{ t.count }} b {{ t.name }}{% endset %}[{{ b }}]",
+    "{% extends base %}{% block x %}<{{ t.name }}> {{ super() }}{% endblock %}"
+    "never {{ t.name }} shown",
 ]
 
 
@@ -69,6 +73,7 @@ def environments():
 def _variables():
     return {"t": Thing(), "d": {"key": "<k>", "items": "the item"}, "n": {"name": "<n>"},
             "m": Markup("<i>m</i>"), "h": Html(), "flag": True,
+            "base": jinja2.Template("[{% block x %}base {{ 1 }} x{% endblock %}]"),
             "page_url": "events/e/index.html"}
 
 
@@ -94,14 +99,18 @@ def test_same_errors_as_jinja(environments, source):
     assert str(our_error.value) == str(their_error.value)
 
 
-def test_an_error_points_at_the_template_line(environments):
+@pytest.mark.parametrize("source, line", [
+    ("line 1\n{{ t.name }}\n{{ t.missing }}\n", 3),
+    ("{{ t.name }} <a\nhref='{{ t.count }}'>\n{{ t.missing }}</a>", 3),
+    ("{% if t %}\n<p>{{ t.name }}</p>\n<p>{{ t.missing }}</p>{% endif %}", 3),
+])
+def test_an_error_points_at_the_template_line(environments, source, line):
     ours, _ = environments
-    template = ours.from_string("line 1\n{{ t.name }}\n{{ t.missing }}\n")
     with pytest.raises(jinja2.UndefinedError) as error:
-        template.render(_variables())
+        ours.from_string(source).render(_variables())
     lines = [frame.lineno for frame in traceback.extract_tb(error.value.__traceback__)
              if frame.filename == "<template>"]
-    assert lines == [3]
+    assert lines == [line]
 
 
 @pytest.mark.parametrize("value", ["a<b>&'\"", "", 5, 2.5, None, Markup("<x>"), Html(),

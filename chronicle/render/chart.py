@@ -200,6 +200,11 @@ def render_chart_svg(series: Series, *, title: str, small: bool = False,
         f"<desc id=\"{desc_id}\">{escape(describe(series, title))}</desc>",
         f"<style>{CHART_STYLE}</style>",
     ]
+    # the numbers of a bar's path repeat (a column's x in all three panels, the width in
+    # every bar, the height of every bar of one value): each is formatted once
+    lefts: dict[int, str] = {}
+    across = f"h{_num(bar)}v"
+    back = f"h{_num(-bar)}z"
     for row, (measure, name) in enumerate(MEASURES):
         base = top + row * (panel + gap) + gap + panel
         values = [getattr(p, measure) for p in series.periods]
@@ -209,12 +214,18 @@ def render_chart_svg(series: Series, *, title: str, small: bool = False,
                      f'text-anchor="end">{peak}</text>')
         parts.append(f'<path class="cc-axis" d="M{left} {base}.5H{WIDTH - right}"/>')
         bars = []
+        shapes: dict[int, str] = {}
         for index, value in enumerate(values):
             if value <= 0:
                 continue
-            tall = max(panel * value / peak, 1.0)
-            x = left + index * step + (step - bar) / 2
-            bars.append(f"M{_num(x)} {_num(base - tall)}h{_num(bar)}v{_num(tall)}h{_num(-bar)}z")
+            start = lefts.get(index)
+            if start is None:
+                start = lefts[index] = "M" + _num(left + index * step + (step - bar) / 2) + " "
+            shape = shapes.get(value)
+            if shape is None:
+                tall = max(panel * value / peak, 1.0)
+                shape = shapes[value] = _num(base - tall) + across + _num(tall) + back
+            bars.append(start + shape)
         if bars:
             parts.append(f'<path class="cc-{measure}" d="{"".join(bars)}"/>')
     for index in _ticks(series, 4 if small else 8):

@@ -11,6 +11,9 @@ string; tests/test_template_code.py renders the theme and tricky templates both 
   time); Markup values (rows, Markdown) pass as they are;
 - `a.b` reads the attribute with the built-in `getattr` inline and only falls back to
   `environment.getattr` (item lookup, then undefined) when there is no such attribute;
+- the text and outputs between two statements are one string made by `%` formatting
+  (`yield '<a href="%s">%s</a>' % (...)`), where Jinja yields each piece: a row of the
+  filter form was eleven generator steps;
 - a call of a page function (`page_function`: `href`, `url`, `event_row`, a dozen per page)
   is made directly, where Jinja's `Context.call` inspects the callee and builds keyword
   arguments each time. Those functions read only `page_url` and `site` of the context, so
@@ -25,6 +28,7 @@ from types import FunctionType
 import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.utils import concat
 from markupsafe import Markup
 from markupsafe._speedups import _escape_inner
 
@@ -63,6 +67,52 @@ class FastCodeGenerator(CodeGenerator):
         self.writeline(f"from {__name__} import escape_text, page_functions")
         self.direct_calls = not _assigns(node, PAGE_VARIABLES)
         super().visit_Template(node, frame)
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        finalize = self._make_finalize()
+        body = self._output_body(node, frame, finalize)
+        if len(body) < 2:
+            super().visit_Output(node, frame)
+            return
+        if frame.require_output_check:  # as Jinja: outside blocks, output only if not extending
+            if self.has_known_extends:
+                return
+            self.writeline("if parent_template is None:")
+            self.indent()
+        pattern = "".join(concat(part).replace("%", "%%") if isinstance(part, list) else "%s"
+                          for part in body)
+        into = "yield " if frame.buffer is None else f"{frame.buffer}.append("
+        self.writeline(f"{into}{pattern!r} % (")
+        self.indent()
+        for part in body:
+            if not isinstance(part, list):
+                self.newline(part)  # each output on a line of its own: errors name its line
+                self._output_child_pre(part, frame, finalize)
+                self.visit(part, frame)
+                self._output_child_post(part, frame, finalize)
+                self.write(",")
+        self.outdent()
+        self.writeline(")" if frame.buffer is None else "))")
+        if frame.require_output_check:
+            self.outdent()
+
+    def _output_body(self, node: nodes.Output, frame: Frame, finalize) -> list:
+        """Jinja's grouping of an output's children: runs of text known when compiling
+        (lists of strings, escaped) and the expressions between them."""
+        body: list = []
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        return body
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
