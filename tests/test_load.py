@@ -56,6 +56,75 @@ def test_duplicate_keys_are_errors_at_any_depth(tmp_path):
     assert document.data == {"a": {"b": 1}, "c": 1}  # the first, not silently the last
 
 
+def test_keys_equal_as_values_are_duplicates(tmp_path):
+    """YAML reads `1` and `true` as equal keys (1 == True): the second is a duplicate."""
+    document, problems = read(tmp_path, "1: a\ntrue: b\n")
+    assert messages(problems) == [
+        "content/events/x.yaml:2:1: error: duplicate key 'True' (first written on line 1) "
+        "[yaml.duplicate-key]"]
+    assert document.data == {1: "a"}
+
+
+def test_an_alias_gives_the_anchored_value_and_its_place(tmp_path):
+    document, problems = read(tmp_path, "a: &x [1, two]\nb: *x\nc: {*x : 1}\n")
+    assert document.data == {"a": [1, "two"], "b": [1, "two"], "c": {}}
+    assert str(document.values["b.1"]) == str(document.values["a.1"]) == (
+        "content/events/x.yaml:1:11")
+    assert messages(problems) == [
+        "content/events/x.yaml:1:4: error: a key must be plain text, not a list [yaml.key]"]
+
+
+def _composed_marks(text: str) -> dict[str, str]:
+    """Every value's dotted path and line:column as PyYAML's own composer places them."""
+    marks: dict[str, str] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        marks.setdefault(path, f"{node.start_mark.line + 1}:{node.start_mark.column + 1}")
+        prefix = f"{path}." if path else ""
+        if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{prefix}{index}")
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{prefix}{yaml.load(yaml.serialize(key), Loader=BASE)}")
+
+    walk(yaml.compose(text, Loader=BASE), "")
+    return marks
+
+
+_scalars = st.sampled_from(["a", "b c", "1", "-2.5", "yes", "~", "2019-01-20", "'q'", '"1"',
+                            "!!str 2", "!!int x"])
+_keys = st.sampled_from(["a", "b", "c", "title", "1", "2019-01-20", "'q'"])
+_nodes = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda items: f"[{', '.join(items)}]"),
+        st.dictionaries(_keys, inner, max_size=4).map(
+            lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs.items()) + "}")),
+    max_leaves=12)
+
+
+@given(st.dictionaries(_keys, _nodes, min_size=1, max_size=5),
+       st.sampled_from(["", "&x ", "&y "]), st.booleans())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_documents_read_as_pyyaml_composes_and_loads_them(tmp_path, pairs, anchor, alias):
+    """Values as PyYAML's safe loader makes them, each mark where its composer puts the
+    node; an alias gives the anchored node again, with the anchored node's marks."""
+    lines = [f"{key}: {anchor if i == 0 else ''}{value}" for i, (key, value)
+             in enumerate(pairs.items())]
+    if alias and anchor:
+        lines.append(f"zz: *{anchor[1:].strip()}")
+    text = "\n".join(lines) + "\n"
+    document, problems = read(tmp_path, text)
+    if problems:  # a value its tag cannot make (PyYAML raises)
+        assert {d.code for d in problems} == {"yaml.tag"}
+        return
+    assert repr(document.data) == repr(yaml.load(text, Loader=BASE))
+    expected = _composed_marks(text)
+    assert {path: f"{m.line}:{m.column}" for path, m in document.values.items()
+            if path in expected} == expected
+
+
 def test_malformed_yaml_points_at_the_problem(tmp_path):
     document, problems = read(tmp_path, "title: x\nplaces: [kidal\n")
     assert document is None

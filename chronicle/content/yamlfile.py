@@ -1,63 +1,63 @@
 """One YAML file in, plain data out, with the Mark of every key and value node.
 
 PyYAML forgets where a value came from and silently keeps the last of two equal keys. Here
-the C parser composes the node tree (8x faster than the pure one) and one walk over it builds
-the data, records each node's line and column by its dotted path ("actors.0.role"), and
-reports duplicate keys, so checks long after parsing can still point at file:line:column.
+libyaml (PyYAML's C parser) reads the file, and one pass over its event stream builds the
+data, records each node's line and column by its dotted path ("actors.0.role"), and reports
+duplicate keys, so checks long after parsing can still point at file:line:column. The data,
+marks and errors are those PyYAML's composer and safe constructor give (the composer's node
+tree is not built: it costs more than the data made from it).
 """
 
 from __future__ import annotations
 
+import os
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.composer import ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from chronicle.diagnostics import Diagnostic, error
 from chronicle.model import Mark
 
 try:
-    from yaml import CSafeLoader as _BaseLoader
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # PyYAML built without libyaml: slower, same results
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 _STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 #: first characters that may start a non-text plain scalar (null, bool, number, date...)
-_TYPED_STARTS = frozenset(c for c in _BaseLoader.yaml_implicit_resolvers if c)
+_TYPED = frozenset(c for c in Resolver.yaml_implicit_resolvers if c)
 #: the only words YAML 1.1 (as PyYAML reads it) takes for something other than text
 _BOOLS = ("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
           "FALSE", "on", "On", "ON", "off", "Off", "OFF")
 _WORDS = {**dict.fromkeys(_BOOLS, "tag:yaml.org,2002:bool"),
           **dict.fromkeys(("null", "Null", "NULL"), "tag:yaml.org,2002:null")}
-
-
-class _Loader(_BaseLoader):
-    """The safe loader, answering "this is text" without its regexes when the first
-    character or the word already rules out every other type (most values in an entry)."""
-
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-        if kind is ScalarNode:
-            if not implicit[0] or (value and value[0] not in _TYPED_STARTS):
-                return _STR
-            if value[:1].isalpha():  # starts like "no" or "null": only those exact words
-                return _WORDS.get(value, _STR)
-            tag = _TAGS.get(value)  # dates and figures recur across thousands of files
-            if tag is None:
-                tag = _remember(_TAGS, value, super().resolve(kind, value, implicit))
-            return tag
-        elif kind is MappingNode:
-            return _MAP
-        elif kind is SequenceNode:
-            return _SEQ
-        return super().resolve(kind, value, implicit)
-
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_SCALAR_CONSTRUCTORS = {
+    tag: constructor
+    for tag, constructor in SafeConstructor.yaml_constructors.items()
+    if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
+}
 
 _MEMO_SIZE = 50_000
 _TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for the ones regexes decide
@@ -72,11 +72,23 @@ def _remember(memo: dict, key: object, value: object) -> object:
     return value
 
 
-_SCALAR_CONSTRUCTORS = {
-    tag: constructor
-    for tag, constructor in _Loader.yaml_constructors.items()
-    if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
-}
+def _tag(event: ScalarEvent) -> str:
+    """The scalar's tag as PyYAML's safe resolver decides it, answering "this is text"
+    without its regexes when the first character or the word already rules out every
+    other type (most values in an entry)."""
+    tag = event.tag
+    if tag is not None and tag != "!":
+        return tag
+    value, implicit = event.value, event.implicit
+    if not implicit[0] or (value and value[0] not in _TYPED):
+        return _STR
+    if value[:1].isalpha():  # starts like "no" or "null": only those exact words
+        return _WORDS.get(value, _STR)
+    tag = _TAGS.get(value)  # dates and figures recur across thousands of files
+    if tag is None:
+        tag = _remember(_TAGS, value, _RESOLVER.resolve(ScalarNode, value, implicit))
+    return tag
+
 
 _SHIFT = 32  # a packed position: line << 32 | column (no file holds 2**32 characters)
 _COLUMN = (1 << _SHIFT) - 1
@@ -150,14 +162,36 @@ def offset_mark(path: str, raw: bytes, offset: int) -> Mark:
     return Mark(path, before.count(b"\n") + 1, column)
 
 
+def read_bytes(file: Path | str) -> tuple[bytes, tuple[int, int]]:
+    """The bytes of `file` and its (size, mtime_ns) as it was opened, which tells a later
+    change from none without reading it again (a change after the stat shows next time)."""
+    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        stat = os.fstat(descriptor)
+        chunks = [os.read(descriptor, stat.st_size + 1)]
+        while chunks[-1]:  # to the end, even if the file grew since the stat
+            chunks.append(os.read(descriptor, 1 << 16))
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks), (stat.st_size, stat.st_mtime_ns)
+
+
 def read_document(file: Path | str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Read `file` (shown to people as `path`); None and the reasons when it cannot be used."""
-    start = Mark(path, 1, 1)
     try:
-        with open(file, "rb") as stream:
-            raw = stream.read()
+        raw, _ = read_bytes(file)
     except OSError as exc:
-        return None, [error(start, "file.unreadable", f"cannot read the file: {exc.strerror}")]
+        return None, [unreadable(path, exc)]
+    return parse_document(raw, path)
+
+
+def unreadable(path: str, exc: OSError) -> Diagnostic:
+    return error(Mark(path, 1, 1), "file.unreadable", f"cannot read the file: {exc.strerror}")
+
+
+def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """The document in a file's bytes (`path` names it in marks)."""
+    start = Mark(path, 1, 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -167,26 +201,33 @@ def read_document(file: Path | str, path: str) -> tuple[Document | None, list[Di
             f"the file is not UTF-8 (byte 0x{byte:02x} at offset {exc.start})",
             "save it as UTF-8 (most editors: 'Save with encoding' or 'Reopen with encoding')",
         )]
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
+    body = text.removeprefix("\ufeff")
+    if not body.strip():
         return None, [error(start, "file.empty", "the file is empty",
                             "write the entry's keys, or delete the file")]
-    loader = _Loader(text)
+    # libyaml reads the bytes as they are (valid UTF-8 now), sparing an encoding of the
+    # text; the text itself where that could read otherwise: a second byte order mark,
+    # and errors of libyaml's reader, which name the kind of input
+    source: bytes | str = raw if len(body) == len(text) else raw[3:]
+    if body.startswith("\ufeff"):
+        source = body
     try:
-        node = loader.get_single_node()
+        try:
+            builder = _Builder(path, _Parser(source))
+            data = builder.read()
+        except yaml.reader.ReaderError:
+            if source is body:
+                raise
+            builder = _Builder(path, _Parser(body))
+            data = builder.read()
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(path, exc)]
     except yaml.YAMLError as exc:
         return None, [error(start, "yaml.syntax", f"YAML cannot be read: {exc}")]
-    finally:
-        loader.dispose()
-    if node is None:
+    if data is _NOTHING:
         return None, [error(start, "file.empty", "the file holds only comments",
                             "write the entry's keys, or delete the file")]
-    builder = _Builder(path, loader)
-    try:
-        data = builder.build(node, "")
-    except RecursionError:  # only an alias inside its own anchor nests this deep
+    if data is _RECURSIVE:  # only an alias inside its own anchor nests this deep
         return None, [error(start, "yaml.syntax", "an alias refers to a node that contains it",
                             "write the value out instead of using *alias")]
     values = MarkMap.pack(path, builder.value_paths, builder.value_marks)
@@ -210,16 +251,30 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
                  "check the indentation, and quote values that hold ': ' or start with [ { * & ! |")
 
 
-class _Builder:
-    """One walk over the node tree: data, positions and node-level problems together.
+_NOTHING = object()  # the stream holds no document
+_RECURSIVE = object()  # building the document never ends
 
-    Called once per node of every file, so it is written for speed: class checks by
+
+class _Builder:
+    """One pass over a file's events: data, positions and node-level problems together.
+
+    Each node is read from its events as PyYAML's composer would make it and its
+    constructor read it, marks at the node's start. An anchored node's events are kept, so
+    an alias replays them where it stands (as the composer hands out the anchored node
+    again); the composer's own errors (an undefined alias, an anchor given twice) and
+    libyaml's stop the file wherever they are, as they would before any value is built.
+
+    Called for every node of every file, so written for speed: classes checked by
     identity, text values taken as they are without a call of their own, and positions
     packed into one integer (line << 32 | column, both 0-based) as they are met."""
 
-    def __init__(self, path: str, loader: _Loader):
+    def __init__(self, path: str, parser: _Parser):
         self.path = path
-        self.loader = loader
+        self._parser = parser
+        self._next: Callable[[], Event] = parser.get_event  # the events still to build
+        self._anchors: dict[str, list[Event]] = {}  # anchor -> its node's events
+        self._recording: list[list] = []  # [events, depth] of anchored nodes still open
+        self._replaying = 0  # aliases being replayed: their anchors are known already
         self.value_paths: list[str] = []
         self.value_marks: list[int] = []
         self.key_paths: list[str] = []
@@ -227,99 +282,256 @@ class _Builder:
         self.found: dict[str, object] = {}
         self.diagnostics: list[Diagnostic] = []
 
-    def _mark(self, node: Node) -> Mark:
-        return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    def read(self) -> object:
+        """The document's data; _NOTHING for a stream without one, _RECURSIVE for one
+        that would never end."""
+        self._next()  # the stream's start
+        event = self._next()
+        if event.__class__ is StreamEndEvent:
+            return _NOTHING
+        root = self._next()  # past the document's start
+        try:
+            data = self.build(root, "")
+        except RecursionError:
+            data = _RECURSIVE
+            self._next, self._replaying = self._parser.get_event, 0
+        self._rest_of_document()
+        event = self._next()
+        if event.__class__ is not StreamEndEvent:
+            raise ComposerError("expected a single document in the stream", root.start_mark,
+                                "but found another document", event.start_mark)
+        return data
 
-    def build(self, node: Node, path: str) -> object:
-        mark = node.start_mark
+    def _rest_of_document(self) -> None:
+        """Read on to the document's end: only its end once it is built; after it could
+        not be, its remaining events, as an error further on is the one to report."""
+        while True:
+            event = self._next()
+            kind = event.__class__
+            if kind is DocumentEndEvent:
+                return
+            if kind is not MappingEndEvent and kind is not SequenceEndEvent:
+                self._check(event)
+
+    def _mark(self, event: Event) -> Mark:
+        return Mark(self.path, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    # -- anchors and aliases --------------------------------------------------------------
+
+    def _check(self, event: Event) -> None:
+        """What the composer checks of every node's first event, built or not."""
+        if self._replaying:
+            return
+        if event.__class__ is AliasEvent:
+            self._anchored(event)
+        elif event.anchor is not None:
+            self._anchor(event)
+
+    def _anchor(self, event: Event) -> None:
+        """Keep the events of a node given an anchor, for the aliases that follow."""
+        anchor = event.anchor
+        if anchor in self._anchors:
+            raise ComposerError("found duplicate anchor; first occurrence",
+                                self._anchors[anchor][0].start_mark, "second occurrence",
+                                event.start_mark)
+        events = self._anchors[anchor] = [event]
+        if event.__class__ is not ScalarEvent:
+            self._recording.append([events, 1])
+            self._next = self._next_recorded
+
+    def _next_recorded(self) -> Event:
+        """The next event, also kept for every anchored node still open."""
+        event = self._parser.get_event()
+        kind = event.__class__
+        step = (1 if kind is MappingStartEvent or kind is SequenceStartEvent
+                else -1 if kind is MappingEndEvent or kind is SequenceEndEvent else 0)
+        for recording in self._recording:
+            recording[0].append(event)
+            recording[1] += step
+        if step < 0:
+            self._recording = [recording for recording in self._recording if recording[1]]
+            if not self._recording:
+                self._next = self._parser.get_event
+        return event
+
+    def _anchored(self, alias: AliasEvent) -> list[Event]:
+        """The events of the node an alias names."""
+        events = self._anchors.get(alias.anchor)
+        if events is None:
+            raise ComposerError(None, None, "found undefined alias", alias.start_mark)
+        return events
+
+    def _alias(self, alias: AliasEvent, path: str) -> object:
+        """The anchored node built again at `path`: its events replayed. An alias inside
+        its own anchor replays itself until Python's recursion limit stops it."""
+        events = self._anchored(alias)
+        resume = self._next
+        replay = iter(events)
+        self._next = replay.__next__
+        self._replaying += 1
+        try:
+            return self.build(next(replay), path)
+        finally:
+            self._next = resume
+            self._replaying -= 1
+
+    def _skip(self, event: Event, checked: bool = False) -> None:
+        """Read past the node starting at `event` without building it (`checked`: its
+        first event was already seen by `_check`)."""
+        depth = 0
+        while True:
+            kind = event.__class__
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+            else:
+                if not checked:
+                    self._check(event)
+                checked = False
+                if kind is MappingStartEvent or kind is SequenceStartEvent:
+                    depth += 1
+            if not depth:
+                return
+            event = self._next()
+
+    # -- nodes ----------------------------------------------------------------------------
+
+    def build(self, event: Event, path: str) -> object:
+        """The value of the node starting at `event`, written at `path`."""
+        kind = event.__class__
+        if kind is AliasEvent:
+            return self._alias(event, path)
+        if event.anchor is not None and not self._replaying:
+            self._anchor(event)
+        mark = event.start_mark
         self.value_paths.append(path)
         self.value_marks.append(mark.line << _SHIFT | mark.column)
-        kind = node.__class__
-        if kind is ScalarNode:
-            value = node.value if node.tag == _STR else self._typed(node)
-        elif kind is MappingNode:
-            value = self._mapping(node, path)
+        if kind is ScalarEvent:
+            tag = _tag(event)
+            value = event.value if tag == _STR else self._typed(event, tag)
+        elif kind is MappingStartEvent:
+            value = self._mapping(path)
         else:
-            value = self._sequence(node, path)
+            value = self._sequence(path)
         self.found[path] = value
         return value
 
-    def _text(self, node: Node, path: str) -> str:
-        """`build` for a text scalar, the most common node by far."""
-        mark = node.start_mark
-        self.value_paths.append(path)
-        self.value_marks.append(mark.line << _SHIFT | mark.column)
-        value = self.found[path] = node.value
-        return value
-
-    def _sequence(self, node: SequenceNode, path: str) -> list[object]:
+    def _sequence(self, path: str) -> list[object]:
         prefix = f"{path}." if path else ""
-        items = []
-        for index, item in enumerate(node.value):
-            item_path = intern(f"{prefix}{index}")
-            if item.__class__ is ScalarNode and item.tag == _STR:
-                items.append(self._text(item, item_path))
+        items: list[object] = []
+        value_paths, value_marks, found = self.value_paths, self.value_marks, self.found
+        while True:
+            event = self._next()
+            kind = event.__class__
+            if kind is SequenceEndEvent:
+                return items
+            item_path = intern(f"{prefix}{len(items)}")
+            if kind is ScalarEvent and event.tag is None and event.anchor is None and (
+                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                mark = event.start_mark
+                value_paths.append(item_path)
+                value_marks.append(mark.line << _SHIFT | mark.column)
+                value = found[item_path] = event.value
+                items.append(value)
             else:
-                items.append(self.build(item, item_path))
-        return items
+                items.append(self.build(event, item_path))
 
-    def _typed(self, node: ScalarNode) -> object:
-        tag = node.tag
-        known = _VALUES.get((tag, node.value), _VALUES)
+    def _typed(self, event: ScalarEvent, tag: str) -> object:
+        value = event.value
+        known = _VALUES.get((tag, value), _VALUES)
         if known is not _VALUES:
             return known
         constructor = _SCALAR_CONSTRUCTORS.get(tag)
         if constructor is None:
             self.diagnostics.append(error(
-                self._mark(node), "yaml.tag", f"unsupported YAML tag '{tag}'",
+                self._mark(event), "yaml.tag", f"unsupported YAML tag '{tag}'",
                 "remove the tag: entries hold text, numbers, dates, lists and mappings only"))
-            return node.value
+            return value
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            value = constructor(self.loader, node)
+            made = constructor(_CONSTRUCTOR, node)
         except Exception:  # any failure to read a scalar is the file's fault, not ours
             if tag != _TIMESTAMP:
                 short = tag.rsplit(":", 1)[-1]
                 self.diagnostics.append(error(
-                    self._mark(node), "yaml.tag", f"'{node.value}' cannot be read as {short}",
+                    self._mark(event), "yaml.tag", f"'{value}' cannot be read as {short}",
                     "remove the tag, or write a value of that type"))
             # "2021-02-30" looks like a timestamp but is no date: keep the text, so the
             # date check can say what is wrong with it.
-            return node.value
-        return _remember(_VALUES, (tag, node.value), value)
+            return value
+        return _remember(_VALUES, (tag, value), made)
 
-    def _mapping(self, node: MappingNode, path: str) -> dict[object, object]:
+    def _key(self, event: Event) -> tuple[object, ScalarEvent] | None:
+        """A mapping key and the event it was read from; None (reported) when the key is
+        not plain text: a list, a mapping or a merge key (<<)."""
+        if event.__class__ is AliasEvent:
+            event = self._anchored(event)[0]
+        elif event.anchor is not None and not self._replaying:
+            self._anchor(event)
+        if event.__class__ is not ScalarEvent:
+            self.diagnostics.append(error(
+                self._mark(event), "yaml.key", "a key must be plain text, not a "
+                + ("list" if event.__class__ is SequenceStartEvent else "mapping"),
+                "write each key as `name: value`"))
+            return None
+        tag = _tag(event)
+        if tag == _STR:
+            return event.value, event
+        if tag.endswith(":merge"):
+            self.diagnostics.append(error(
+                self._mark(event), "yaml.key", "merge keys (<<) are not supported",
+                "write the keys out in this entry"))
+            return None
+        return self._typed(event, tag), event
+
+    def _mapping(self, path: str) -> dict[object, object]:
         result: dict[object, object] = {}
         prefix = f"{path}." if path else ""
-        key_paths = self.key_paths
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                self.diagnostics.append(error(
-                    self._mark(key_node), "yaml.key", "a key must be plain text, not a "
-                    + ("list" if key_node.__class__ is SequenceNode else "mapping"),
-                    "write each key as `name: value`"))
-                continue
-            if key_node.tag == _STR:
-                key = key_node.value
-            elif key_node.tag.endswith(":merge"):
-                self.diagnostics.append(error(
-                    self._mark(key_node), "yaml.key", "merge keys (<<) are not supported",
-                    "write the keys out in this entry"))
-                continue
+        key_paths, key_marks = self.key_paths, self.key_marks
+        value_paths, value_marks, found = self.value_paths, self.value_marks, self.found
+        while True:
+            event = self._next()
+            kind = event.__class__
+            if kind is ScalarEvent and event.tag is None and event.anchor is None and (
+                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                key = event.value
+                key_path = intern(prefix + key)
+                key_event = event
+            elif kind is MappingEndEvent:
+                return result
             else:
-                key = self._typed(key_node)
-            key_path = intern(f"{prefix}{key}")
+                read = self._key(event)
+                if read is None:
+                    if kind is not AliasEvent:
+                        self._skip(event, checked=True)
+                    self._skip(self._next())
+                    continue
+                key, key_event = read
+                key_path = intern(f"{prefix}{key}")
             if key in result:
-                first = (self.key_marks[key_paths.index(key_path)] >> _SHIFT) + 1
                 self.diagnostics.append(error(
-                    self._mark(key_node), "yaml.duplicate-key",
-                    f"duplicate key '{key}' (first written on line {first})",
+                    self._mark(key_event), "yaml.duplicate-key",
+                    f"duplicate key '{key}' (first written on line "
+                    f"{self._first_line(result, key, key_path, prefix)})",
                     "YAML would silently keep only the last one: remove or merge them"))
+                self._skip(self._next())
                 continue
-            mark = key_node.start_mark
+            mark = key_event.start_mark
             key_paths.append(key_path)
-            self.key_marks.append(mark.line << _SHIFT | mark.column)
-            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
-                result[key] = self._text(value_node, key_path)
+            key_marks.append(mark.line << _SHIFT | mark.column)
+            event = self._next()
+            if event.__class__ is ScalarEvent and event.tag is None and event.anchor is None and (
+                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                mark = event.start_mark
+                value_paths.append(key_path)
+                value_marks.append(mark.line << _SHIFT | mark.column)
+                result[key] = found[key_path] = event.value
             else:
-                result[key] = self.build(value_node, key_path)
-        return result
+                result[key] = self.build(event, key_path)
+
+    def _first_line(self, result: dict, key: object, key_path: str, prefix: str) -> int:
+        """The line of the first key written at `key_path`; or, when none was (1 and true
+        are one key, written '1' and 'True'), of the equal key in this mapping."""
+        if key_path not in self.key_paths:
+            equal = next(written for written in result if written == key)
+            key_path = f"{prefix}{equal}"
+        return (self.key_marks[self.key_paths.index(key_path)] >> _SHIFT) + 1
