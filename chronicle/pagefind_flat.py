@@ -82,7 +82,8 @@ class _Plan:
                         key=lambda tag: (-len(tag), tag))
         plain = ("" if self.loose else  # attributes named here, quoted, without < or >
                  rf"""(?:\s+(?:{'|'.join(_RUN_ATTRIBUTES)})=(?:"[^"<>]*"|'[^'<>]*'))*\s*""")
-        run = rf"(?:[^<]+|<({'|'.join(inline)}){plain}>[^<]*</\{{}}>)+"
+        # (possessive: nothing after a run can fail, so it never gives back)
+        run = rf"(?:[^<]++|<({'|'.join(inline)}){plain}>[^<]*</\{{}}>)++"
         # a tag takes the run after it along: half as many tokens
         self.token = re.compile(
             r"(<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?)"
