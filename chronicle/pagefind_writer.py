@@ -145,7 +145,9 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
 
     Meta locations are numbered by `fields`, the site's metadata fields; by default the
     page's own, which is the site's whenever every page has the same fields (Chronicle's
-    pages all have just a title). The merge re-reads a page whose fields differ."""
+    pages all have just a title). The merge re-reads a page whose fields differ. A page in
+    the usual form is read by pagefind_flat, anything else by pagefind_html's parser (the
+    same reading, slower)."""
     exclusions = exclusion_selectors(tuple(exclude))
     parsed = parse_flat(page, exclusions) or parse_page(page, exclusions)
     for values in parsed.filters.values():  # fossick/mod.rs `tidy_meta_and_filters`
@@ -171,15 +173,16 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
     uints, singles, heads = _UINTS, _SINGLES, _ARRAY_HEADS
     encoded, sub, chain = uints.__getitem__, operator.sub, itertools.chain
+    some_singles, some_uints, some_heads = len(singles), len(uints), len(heads)
     for stem, positions in words.items():
         first = positions[0]
         if first.__class__ is int:
             count = len(positions)
             if count == 1:
-                packed[stem] = (singles[first] if first < len(singles) else
+                packed[stem] = (singles[first] if first < some_singles else
                                 (_ONE_LOCATION + head(0, first) + _EMPTY, 2))
                 continue
-            if stem not in mixed and positions[-1] < len(uints) and count < len(heads):
+            if stem not in mixed and positions[-1] < some_uints and count < some_heads:
                 # in order, all at weight 24: [-25, deltas...], the deltas from a table
                 packed[stem] = (heads[count] + b"".join(
                     map(encoded, map(sub, positions, chain((0,), positions)))) + _EMPTY,
