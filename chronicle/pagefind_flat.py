@@ -181,7 +181,7 @@ class _Reader:
         out, stack = self.out, self.stack
         append, push, pop = out.append, stack.append, stack.pop
         anchor_content = self.anchor_content
-        kind_of = self.plan.kind
+        kind_of, kinds = self.plan.kind, self.plan.kinds.get
         plan = self.plan
         excluded = plan.exclusions.tags
         token = plan.token.finditer
@@ -213,7 +213,9 @@ class _Reader:
                     else:
                         if self.body == 2:
                             raise _Unusual  # after the marked element: Pagefind drops it
-                        kind = kind_of(tag)
+                        kind = kinds(tag)
+                        if kind is None:
+                            kind = kind_of(tag)
                         if attributes_text and (
                                 plan.loose or tag in plan.by_attributes or kind == UNUSUAL
                                 or attributes_text[-1] == "/"
