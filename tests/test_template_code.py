@@ -52,6 +52,8 @@ SOURCES = [
     "{% with a = t.child %}{{ a.key }}{% endwith %} {{ t.child.missing is defined }}",
     "{{ t.__class__.__name__ }} {{ d.__len__() }}",
     "{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}",
+    "{{ [t, n]|map(attribute='name')|join('; ') }} {{ [3, 1, 2]|select('odd')|list }}"
+    " {{ [1, 2]|sum }} {{ [n, n]|groupby('name')|list|length }} {{ [2, 2]|unique|first }}",
     "100% {{ t.count }}%s %% {{ '%' }}{{ t.name }}%(x)s",  # % in the text around outputs
     "{% set b %}a {{ t.count }} b {{ t.name }}{% endset %}[{{ b }}]",
     "{% extends base %}{% block x %}<{{ t.name }}> {{ super() }}{% endblock %}"
@@ -62,6 +64,10 @@ SOURCES = [
 def _environment(generator) -> jinja2.Environment:
     env = make_environment([THEME])
     env.code_generator_class = generator
+    if generator is CodeGenerator:  # Jinja's own filters too, async wrappers and all
+        env.filters.update(jinja2.filters.FILTERS)
+        env.filters.update({k: v for k, v in make_environment([THEME]).filters.items()
+                            if k not in jinja2.filters.FILTERS})
     return env
 
 

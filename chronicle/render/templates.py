@@ -164,6 +164,11 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
         cache_size=-1,
     )
     env.code_generator_class = FastCodeGenerator
+    # the filters with an async variant (join, map, select, groupby...) without the wrapper
+    # that asks at every call whether the environment is async: this one never is
+    for name, function in list(env.filters.items()):
+        if getattr(function, "jinja_async_variant", False):
+            env.filters[name] = function.__wrapped__
     env.context_class = PageContext
     env.globals["href"] = _href
     env.globals["url"] = _url
