@@ -41,13 +41,13 @@ def snapshot(result) -> tuple:
 def reads(monkeypatch) -> list[str]:
     """The paths of the entry files actually parsed, in order."""
     parsed: list[str] = []
-    real = load.read_entry
+    real = load.read_stamped
 
     def counting(root, kind, path, entry_id):
         parsed.append(path)
         return real(root, kind, path, entry_id)
 
-    monkeypatch.setattr(load, "read_entry", counting)
+    monkeypatch.setattr(load, "read_stamped", counting)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)  # parse here, to count
     return parsed
 
@@ -57,6 +57,13 @@ def basic(copy_site) -> Path:
     root = copy_site("basic")
     settle(root)
     return root
+
+
+def cached_paths(root: Path) -> list[str]:
+    """The paths the cache file holds results for: a header, then its shards."""
+    with open(root / ".chronicle-cache" / cache.CACHE_FILE, "rb") as stream:
+        _, _, shards = pickle.load(stream)
+        return [path for _ in range(shards) for path, _, _ in pickle.load(stream)]
 
 
 # -- the parse cache ------------------------------------------------------------------------
@@ -97,8 +104,8 @@ def test_a_deleted_file_is_gone_from_the_chronology_and_the_cache(basic, reads):
     assert EVENT not in [e.path for e in chronology.events]
     stored = cache.ParseCache(basic)
     assert stored.get(EVENT, (1, 1)) is None
-    assert EVENT not in pickle.loads((basic / ".chronicle-cache" / cache.CACHE_FILE)
-                                     .read_bytes())[1]
+    assert EVENT not in cached_paths(basic)
+    assert len(cached_paths(basic)) == 10
 
 
 def test_files_changed_just_now_are_not_kept(basic, reads):
@@ -134,9 +141,9 @@ def test_a_cache_from_an_older_chronicle_is_not_served(basic, reads):
     event = next(e for e in chronology.events if e.path == EVENT)
     import dataclasses
     stamp = cache.signature(str(basic / EVENT))
-    forged = {EVENT: (stamp, (dataclasses.replace(event, title="Forged"), ()))}
+    forged = [(EVENT, stamp, (dataclasses.replace(event, title="Forged"), ()))]
     (basic / ".chronicle-cache" / cache.CACHE_FILE).write_bytes(
-        cache.dumps(("0" * 64, forged)))
+        cache.dumps(("0" * 64, time.time_ns(), 1)) + cache.dumps(forged))
     chronology, _ = load_content(basic)
     assert "Forged" not in [e.title for e in chronology.events]
 
@@ -184,6 +191,18 @@ def test_forked_workers_read_exactly_what_one_process_reads(monkeypatch, case):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
     assert snapshot(ContentReader(root, cache=False).read()) == serial
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows: always serial")
+def test_what_forked_workers_read_is_cached_for_the_next_load(basic, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    cold = snapshot(load_content(basic))
+    assert sorted(cached_paths(basic)) == sorted(
+        str(p.relative_to(basic)) for p in (basic / "content").rglob("*.yaml"))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)
+    monkeypatch.setattr(load, "read_stamped", lambda *args: pytest.fail(f"read {args}"))
+    assert snapshot(load_content(basic)) == cold
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows: always serial")

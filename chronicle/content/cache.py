@@ -7,6 +7,11 @@ of that code can never serve results it would not make. The cache is only ever a
 anything wrong with it (missing, corrupt, old, foreign) means a cold load, never an error.
 Unpickling runs code named in the file, and a chronology folder may come from anyone, so
 only the model's own classes may be named in it.
+
+The file is a header pickle, (version, trusted_before, shards), followed by that many
+pickled shards, each a list of (path, signature, read). Forked workers pickle what they
+read to send it to the loading process anyway: those pickles are written as they are, so
+a cold load never pickles the chronology a second time.
 """
 
 from __future__ import annotations
@@ -31,13 +36,14 @@ from chronicle.model import Actor, Event, Place
 
 CACHE_DIR = ".chronicle-cache"  # shared with build.py's page manifest (write.CACHE_DIR)
 CACHE_FILE = "content.pickle"
-FORMAT = 1
+FORMAT = 2
 #: files changed this recently may change again within one mtime tick (2 s on FAT) and
-#: still look the same by size and mtime, so their results are not kept on disk
+#: still look the same by size and mtime, so their results are not trusted by a next load
 SETTLE_NS = 3_000_000_000
 
 FileRead = tuple[Event | Actor | Place | None, tuple[Diagnostic, ...]]
 Signature = tuple[int, int] | None
+Stamped = tuple[str, Signature, FileRead]  # one file's path, signature and read result
 
 _MODEL_CLASSES = (
     _model.Event, _model.Actor, _model.Place, _model.FuzzyDate, _model.Figure,
@@ -118,38 +124,52 @@ class ParseCache:
 
     def __init__(self, root: Path):
         self.file = Path(root) / CACHE_DIR / CACHE_FILE
-        self._entries: dict[str, tuple[Signature, FileRead]] = self._read()
+        self._entries: dict[str, tuple[Signature, FileRead]] = {}
+        self._trusted_before = 0  # results of files changed since then are not served
+        with contextlib.suppress(OSError):
+            self._read(self.file.read_bytes())
 
-    def _read(self) -> dict[str, tuple[Signature, FileRead]]:
+    def _read(self, data: bytes) -> None:
         try:
-            data = self.file.read_bytes()
-        except OSError:
-            return {}
-        try:
-            version, entries = loads(data)
+            stream = io.BytesIO(data)  # one unpickler per pickle: each has its own memo
+            version, trusted_before, shards = _ModelUnpickler(stream).load()
+            if version != VERSION or not isinstance(trusted_before, int):
+                return
+            entries = {}
+            for _ in range(shards):
+                for path, stamp, read in _ModelUnpickler(stream).load():
+                    if stamp is not None:
+                        entries[path] = (stamp, read)
         except Exception:  # corrupt, truncated or foreign: a cold load, as if it were absent
-            return {}
-        if version != VERSION or not isinstance(entries, dict):
-            return {}
-        return entries
+            return
+        self._entries, self._trusted_before = entries, trusted_before
+
+    def knows(self, path: str) -> bool:
+        """Whether a result is stored for `path` (a file not known needs no stat)."""
+        return path in self._entries
 
     def get(self, path: str, stamp: Signature) -> FileRead | None:
         """The result stored for `path` if the file still has signature `stamp`."""
         found = self._entries.get(path)
-        if found is None or stamp is None or found[0] != stamp:
+        if found is None or stamp is None or found[0] != stamp or stamp[1] >= self._trusted_before:
             return None
         return found[1]
 
-    def save(self, known: dict[str, tuple[Signature, FileRead]], settled_before: int) -> None:
-        """Keep the results in `known` (of files changed before `settled_before` less a
-        settling time), dropping every other; written only when that changes something."""
+    def save(self, known: dict[str, tuple[Signature, FileRead]], settled_before: int,
+             shards: list[bytes] | None = None) -> None:
+        """Keep the results in `known`, dropping every other; those of files changed
+        before `settled_before` less a settling time are served by the next load. Written
+        only when that changes something; `shards`, when given, are `known` pickled."""
         cutoff = settled_before - SETTLE_NS
-        kept = {path: found for path, found in known.items()
-                if found[0] is not None and found[0][1] < cutoff}
-        if kept.keys() == self._entries.keys() and all(
-                kept[path][0] == self._entries[path][0] for path in kept):
+        stored = {path: found for path, found in known.items() if found[0] is not None}
+        entries, trusted_before = self._entries, self._trusted_before
+        if stored.keys() == entries.keys() and all(
+                entries[path][0] == stamp and (stamp[1] < trusted_before or stamp[1] >= cutoff)
+                for path, (stamp, _) in stored.items()):
             return
-        self._entries = kept
+        self._entries, self._trusted_before = stored, cutoff
+        if shards is None:
+            shards = [dumps([(path, *stored[path]) for path in sorted(stored)])]
         folder = self.file.parent
         temporary = folder / f"{CACHE_FILE}.tmp-{os.getpid()}"
         try:
@@ -157,7 +177,7 @@ class ParseCache:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", "utf-8")
-            temporary.write_bytes(dumps((VERSION, dict(sorted(kept.items())))))
+            temporary.write_bytes(b"".join([dumps((VERSION, cutoff, len(shards))), *shards]))
             os.replace(temporary, self.file)
         except OSError:  # a read-only chronology still loads; the next load is a cold one
             with contextlib.suppress(OSError):

@@ -22,7 +22,7 @@ from chronicle.content.config import read_config
 from chronicle.content.entries import read_actor, read_event, read_place
 from chronicle.content.parallel import read_many
 from chronicle.content.slug import slugify
-from chronicle.content.yamlfile import read_document
+from chronicle.content.yamlfile import parse_document, read_bytes, unreadable
 from chronicle.diagnostics import Diagnostic, did_you_mean, error, warning
 from chronicle.model import Actor, Chronology, Config, Event, Mark, Place
 
@@ -49,12 +49,20 @@ def collector_paused() -> Iterator[None]:
 def read_entry(root: str, kind: str, path: str, entry_id: str) -> FileRead:
     """One entry file (`path` relative to `root`, as diagnostics show it): the entry, or
     None when the file cannot be used, and every problem found in it."""
-    document, problems = read_document(os.path.join(root, path), path)
-    diagnostics = list(problems)
+    return read_stamped(root, kind, path, entry_id)[1]
+
+
+def read_stamped(root: str, kind: str, path: str, entry_id: str) -> tuple[Signature, FileRead]:
+    """`read_entry`, and the file's signature as it was read (None when it could not be)."""
+    try:
+        raw, stamp = read_bytes(os.path.join(root, path))
+    except OSError as exc:
+        return None, (None, (unreadable(path, exc),))
+    document, diagnostics = parse_document(raw, path)
     if document is None:
-        return None, tuple(diagnostics)
+        return stamp, (None, tuple(diagnostics))
     entry = READERS[kind](document, entry_id, diagnostics)
-    return entry, tuple(diagnostics)
+    return stamp, (entry, tuple(diagnostics))
 
 
 def load_content(root: Path, cache: bool = True) -> tuple[Chronology, list[Diagnostic]]:
@@ -123,30 +131,31 @@ class ContentReader:
                       if file[1] in known and file[1] not in changed}
             files = [file for file in files if file[1] not in result]
         todo: list[tuple[str, str, str]] = []
-        signatures: dict[str, Signature] = {}
+        cache = self._cache
         for file in files:
             path = file[1]
-            stamp = signature(os.path.join(root, path))
-            signatures[path] = stamp
-            if path not in (changed or ()):
-                seen = known.get(path)
+            seen = known.get(path)
+            if path not in (changed or ()) and (seen or (cache and cache.knows(path))):
+                stamp = signature(os.path.join(root, path))  # a file never read needs none
                 if seen is not None and seen[0] == stamp:
                     result[path] = seen[1]
                     continue
-                cached = self._cache.get(path, stamp) if self._cache else None
+                cached = cache.get(path, stamp) if cache else None
                 if cached is not None:
                     result[path] = cached
                     known[path] = (stamp, cached)
                     continue
             todo.append(file)
-        for file, read in zip(todo, read_many(root, todo), strict=True):
-            result[file[1]] = read
-            known[file[1]] = (signatures[file[1]], read)
+        stamped, shards = read_many(root, todo)
+        for path, stamp, read in stamped:
+            result[path] = read
+            known[path] = (stamp, read)
         for path in known.keys() - result.keys():
             del known[path]
             self._order.pop(path, None)
-        if self._cache is not None and changed is None:
-            self._cache.save(known, settled_before=started)
+        if cache is not None and changed is None:
+            whole = shards if len(todo) == len(known) else None  # every result in them
+            cache.save(known, settled_before=started, shards=whole)
         return result
 
     def _list_entries(self, content: Path) -> list[Listed]:

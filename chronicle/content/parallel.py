@@ -2,7 +2,8 @@
 
 Parsing is most of a cold load and each file is independent, so a big chronology is read
 by forked workers in contiguous batches, each sending its results back pickled, and they
-come back in the order asked. Forking is Unix only and costs more than it saves on small
+come back in the order asked. Those pickles are also the parse cache's shards, so they are
+handed on as they came. Forking is Unix only and costs more than it saves on small
 chronologies, so those (and Windows) read in this process, with the same results.
 """
 
@@ -11,26 +12,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chronicle import forked
-from chronicle.content.cache import FileRead, dumps, loads
+from chronicle.content.cache import Stamped, dumps, loads
 from chronicle.forked import workers
 
 PARALLEL_MIN_FILES = 2000
 
 
-def read_many(root: str, files: Sequence[tuple[str, str, str]]) -> list[FileRead]:
-    """The read result of each (kind, path, id) in `files`, in the same order."""
+def read_many(root: str, files: Sequence[tuple[str, str, str]]
+              ) -> tuple[list[Stamped], list[bytes] | None]:
+    """(path, signature, read) for each (kind, path, id) in `files`, in the same order;
+    and the pickles they came in from forked workers (None when read here)."""
     count = workers()
     if forked.worth_forking(len(files), PARALLEL_MIN_FILES, count):
         batch = -(-len(files) // (count * 4))  # a few batches each, so the cores end together
         payloads = forked.run(lambda start, stop: dumps(_read_range(root, files, start, stop)),
                               forked.ranges(len(files), batch), count)
         if payloads is not None:
-            return [read for payload in payloads for read in loads(payload)]
-    return _read_range(root, files, 0, len(files))
+            return [read for payload in payloads for read in loads(payload)], payloads
+    return _read_range(root, files, 0, len(files)), None
 
 
 def _read_range(root: str, files: Sequence[tuple[str, str, str]], start: int,
-                stop: int) -> list[FileRead]:
-    from chronicle.content.load import read_entry
+                stop: int) -> list[Stamped]:
+    from chronicle.content import load
 
-    return [read_entry(root, kind, path, entry_id) for kind, path, entry_id in files[start:stop]]
+    read = load.read_stamped
+    return [(path, *read(root, kind, path, entry_id))
+            for kind, path, entry_id in files[start:stop]]
