@@ -115,6 +115,8 @@ def _reference(directory: Directory, written: str, marks: Mapping[str, Mark], pa
 
 def _link_event(event: Event, actors: Directory, places: Directory,
                 diagnostics: list[Diagnostic]) -> Event:
+    if _canonical(event, actors.ids, places.ids):
+        return event  # as curated content mostly is: nothing to resolve, nothing to copy
     marks = event.marks
     refs = tuple(
         ActorRef(_reference(actors, ref.actor, marks, f"actors.{i}.actor", diagnostics), ref.role)
@@ -135,6 +137,19 @@ def _link_event(event: Event, actors: Directory, places: Directory,
         dataclasses.replace(side, actor=actor)
         for side, actor in zip(event.casualties.by_side, sides, strict=True)))
     return dataclasses.replace(event, actors=refs, places=place_ids, casualties=casualties)
+
+
+def _canonical(event: Event, actor_ids: Mapping[str, Actor], place_ids: Mapping[str, Place]
+               ) -> bool:
+    """Whether every reference of `event` is already an id (a check of 10,000 events
+    would otherwise make every reference anew to find it unchanged)."""
+    for ref in event.actors:
+        if ref.actor not in actor_ids:
+            return False
+    for place in event.places:
+        if place not in place_ids:
+            return False
+    return all(side.actor in actor_ids for side in event.casualties.by_side)
 
 
 def _check_event(event: Event, event_types: frozenset[str], root: Path,

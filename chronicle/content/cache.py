@@ -21,6 +21,7 @@ import copyreg
 import dataclasses
 import hashlib
 import io
+import operator
 import os
 import pickle
 import sys
@@ -68,8 +69,10 @@ def signature(file: str) -> Signature:
 def _fields_reducer(cls: type) -> object:
     """Rebuild a frozen dataclass by its constructor: twice as fast to load as the default
     field-by-field __setstate__ of slotted dataclasses."""
-    names = tuple(field.name for field in dataclasses.fields(cls))
-    return lambda obj: (cls, tuple([getattr(obj, name) for name in names]))
+    fields = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
+    if len(dataclasses.fields(cls)) == 1:
+        return lambda obj: (cls, (fields(obj),))
+    return lambda obj: (cls, fields(obj))
 
 
 _REDUCERS = dict(copyreg.dispatch_table)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from chronicle.content.fields import DATE_HINT, Fields, join
+from chronicle.content.fields import DATE_HINT, Fields, join, shared
 from chronicle.content.yamlfile import Document
 from chronicle.diagnostics import Diagnostic, warning
 from chronicle.model import (
@@ -47,6 +47,7 @@ ROLES = tuple(role.value for role in Role)
 STATUSES = tuple(status.value for status in Status)
 _ROLE = {role.value: role for role in Role}  # faster than Role(value), once per actor
 _NO_DATE = FuzzyDate(1)  # stands in only while the event's own date error is reported
+_NO_CASUALTIES = Casualties()
 
 
 def read_event(document: Document, entry_id: str, diagnostics: list[Diagnostic]) -> Event | None:
@@ -174,7 +175,7 @@ def _actor_refs(fields: Fields) -> tuple[ActorRef, ...]:
     for index, item in enumerate(_items(fields, "actors", "actors")):
         path = join("actors", index)
         if isinstance(item, str):
-            refs.append(ActorRef(item))
+            refs.append(shared(ActorRef, item))
             continue
         if fields.mapping(path, "an event's actor", ACTOR_REF_KEYS) is None:
             continue
@@ -184,15 +185,15 @@ def _actor_refs(fields: Fields) -> tuple[ActorRef, ...]:
         name = fields.text(join(path, "actor"))
         role = fields.choice(join(path, "role"), ROLES, "role.unknown", "a role")
         if name is not None:
-            refs.append(ActorRef(name, _ROLE[role] if role else Role.ASSOCIATED))
+            refs.append(shared(ActorRef, name, _ROLE[role] if role else Role.ASSOCIATED))
     return tuple(refs)
 
 
 def _casualties(fields: Fields) -> Casualties:
     if fields.value("casualties") is None:
-        return Casualties()
+        return _NO_CASUALTIES
     if fields.mapping("casualties", "casualties", CASUALTY_KEYS) is None:
-        return Casualties()
+        return _NO_CASUALTIES
     sides = []
     for index, item in enumerate(_items(fields, "casualties.by_side", "sides")):
         path = join("casualties.by_side", index)

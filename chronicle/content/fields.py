@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from chronicle.content.yamlfile import Document
+from chronicle.content.yamlfile import Document, remember
 from chronicle.diagnostics import Diagnostic, did_you_mean, error
 from chronicle.model import Figure, FuzzyDate
 
@@ -36,6 +37,22 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         return f"the text '{value}'"
     return type(value).__name__
+
+
+Value = TypeVar("Value")
+_SHARED: dict[tuple, object] = {}  # (class, *arguments) -> the one value made of them
+_DATES: dict[tuple[type, object], FuzzyDate] = {}  # (class, value written) -> its date
+
+
+def shared(kind: Callable[..., Value], *arguments: object) -> Value:
+    """One instance of the frozen value `kind(*arguments)` for equal arguments: events
+    share their dates, figures and actor references, so 10,000 of them make (and pickle,
+    and keep) hundreds of those, not tens of thousands."""
+    key = (kind, *arguments)
+    found = _SHARED.get(key)
+    if found is None:
+        found = remember(_SHARED, key, kind(*arguments))
+    return found  # type: ignore[return-value]
 
 
 def join(prefix: str, key: str | int) -> str:
@@ -154,7 +171,11 @@ class Fields:
             self.wrong_type(path, "a date", value)
             return None
         try:
-            return FuzzyDate.parse(value)
+            key = (value.__class__, value)
+            found = _DATES.get(key)
+            if found is None:
+                found = remember(_DATES, key, FuzzyDate.parse(value))
+            return found
         except ValueError as exc:
             written = value.isoformat() if isinstance(value, datetime.date) else value
             self.fail(path, "date.invalid", f"'{path}' {written} is not a date: {exc}", DATE_HINT)
@@ -198,7 +219,7 @@ class Fields:
             return None
         if not isinstance(value, dict):
             number = self.count(path)
-            return None if number is None else Figure(number)
+            return None if number is None else shared(Figure, number)
         if self.mapping(path, f"'{path}'", ("best", "low", "high")) is None:
             return None
         best, low, high = (self.count(join(path, k)) for k in ("best", "low", "high"))

@@ -62,9 +62,10 @@ _SCALAR_CONSTRUCTORS = {
 _MEMO_SIZE = 50_000
 _TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for the ones regexes decide
 _VALUES: dict[tuple[str, str], object] = {}  # (tag, text) -> the immutable value it makes
+_SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}  # a file's dotted paths, shared
 
 
-def _remember(memo: dict, key: object, value: object) -> object:
+def remember(memo: dict, key: object, value: object) -> object:
     """Store in a memo that is emptied when full, so hostile input cannot grow it."""
     if len(memo) >= _MEMO_SIZE:
         memo.clear()
@@ -86,7 +87,7 @@ def _tag(event: ScalarEvent) -> str:
         return _WORDS.get(value, _STR)
     tag = _TAGS.get(value)  # dates and figures recur across thousands of files
     if tag is None:
-        tag = _remember(_TAGS, value, _RESOLVER.resolve(ScalarNode, value, implicit))
+        tag = remember(_TAGS, value, _RESOLVER.resolve(ScalarNode, value, implicit))
     return tag
 
 
@@ -109,8 +110,11 @@ class MarkMap(Mapping[str, Mark]):
 
     @classmethod
     def pack(cls, path: str, keys: list[str], positions: list[int]) -> MarkMap:
-        """From positions packed by `pack_position`."""
-        return cls(path, tuple(keys), array("Q", positions))
+        """From positions packed as line << 32 | column; files alike in shape share one
+        tuple of paths."""
+        shape = tuple(keys)
+        return cls(path, _SHAPES.get(shape) or remember(_SHAPES, shape, shape),
+                   array("Q", positions))
 
     def __reduce__(self) -> tuple:
         return (MarkMap, (self._path, self._keys, self._packed))
@@ -458,7 +462,7 @@ class _Builder:
             # "2021-02-30" looks like a timestamp but is no date: keep the text, so the
             # date check can say what is wrong with it.
             return value
-        return _remember(_VALUES, (tag, value), made)
+        return remember(_VALUES, (tag, value), made)
 
     def _key(self, event: Event) -> tuple[object, ScalarEvent] | None:
         """A mapping key and the event it was read from; None (reported) when the key is
