@@ -43,7 +43,7 @@ from chronicle.render.templates import (  # noqa: E402
     template_dirs,
     theme_dir,
 )
-from chronicle.search import index_site, read_rendered  # noqa: E402
+from chronicle.search import RenderedPages, index_site  # noqa: E402
 from chronicle.validate import load_checked  # noqa: E402
 
 #: functions timed inside rendering: (module, attribute, row of the table)
@@ -105,9 +105,11 @@ def one_build(root: Path, watch: Stopwatch) -> int:
         try:
             pages = [p for p in planned if p.kind != "data"]
             exports = [p for p in planned if p.kind == "data"]
-            read = watch.wrap("search reading", read_rendered)
+            class TimedReading(RenderedPages):
+                add = watch.wrap("search reading", RenderedPages.add)
+
             readings = watch.time("render pages", lambda: batch.render_all(
-                pages, out, env, chronology.config, read))
+                pages, out, env, chronology.config, lambda: TimedReading(out)))
             watch.time("exports", lambda: batch.render_all(exports, out, env,
                                                            chronology.config))
         finally:

@@ -9,6 +9,7 @@ inherit the loaded chronology and compiled templates instead of loading them aga
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import re
@@ -35,7 +36,7 @@ from chronicle.render.templates import (
 )
 from chronicle.render.urls import entity_url
 from chronicle.search import BUNDLE as SEARCH_BUNDLE
-from chronicle.search import carry_over_index, chosen_writer, index_site, read_rendered
+from chronicle.search import RenderedPages, carry_over_index, chosen_writer, index_site
 from chronicle.timing import timed
 
 IN_PLACE_MAX_SHARE = 0.05  # update files in place when at most this share of the site changed
@@ -370,8 +371,10 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         with timed("build.render"):
             # each page is read for the search index where it is rendered, while in hand
-            read = read_rendered if search and chosen_writer() == "chronicle" else None
-            readings = render_all(todo, staging, env, config, read)
+            reader = None
+            if search and chosen_writer() == "chronicle":
+                reader = functools.partial(RenderedPages, staging)
+            readings = render_all(todo, staging, env, config, reader)
         if search:
             with timed("build.search"):
                 # part of the site, swapped in with it; the old bundle is linked in when

@@ -169,21 +169,26 @@ class Run:
                    custom_body, unmarked, set(read_in))
 
 
+    def add(self, record: PageRecord, custom_body: bool = True) -> None:
+        """The next page; `custom_body`: whether the site has a page that marks its body
+        (when it does, pages that do not are left out)."""
+        self.read_in.add(record.language)
+        self.custom_body |= record.has_custom_body
+        if not record.has_custom_body and record.has_words:
+            self.unmarked_with_words = True
+        if (custom_body and not record.has_custom_body) or not record.has_words:
+            return
+        language = self.languages.get(record.language)
+        if language is None:
+            language = self.languages[record.language] = LanguageRun()
+        language.add(record)
+
+
 def merge_run(records: Iterable[PageRecord], custom_body: bool = True) -> Run:
-    """Records (in index order) as one run; `custom_body`: whether the site has a page
-    that marks its body (when it does, pages that do not are left out)."""
+    """Records (in index order) as one run (see `Run.add`)."""
     run = Run()
     for record in records:
-        run.read_in.add(record.language)
-        run.custom_body |= record.has_custom_body
-        if not record.has_custom_body and record.has_words:
-            run.unmarked_with_words = True
-        if (custom_body and not record.has_custom_body) or not record.has_words:
-            continue
-        language = run.languages.get(record.language)
-        if language is None:
-            language = run.languages[record.language] = LanguageRun()
-        language.add(record)
+        run.add(record, custom_body)
     return run
 
 

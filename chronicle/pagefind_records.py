@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle import forked
-from chronicle.pagefind_merge import Run, join_runs, merge_run
+from chronicle.pagefind_merge import Run, join_runs
 from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, site_fields
 
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
@@ -59,38 +59,57 @@ class PageInput:
         return "/" + self.name
 
 
-#: what a render worker makes of a batch of pages it rendered (see `read_batch`)
-BatchReading = tuple[list[tuple[str, str | None]], tuple, bytes]
+#: what a render worker makes of a batch of pages it rendered (see `BatchReader`)
+BatchReading = tuple[list[tuple[str, str | None]], tuple, str | None]
+PART_PREFIX = "search-part-"  # a worker's records, joined into CACHE_FILE by `joined_run`
 
 
-def read_batch(pages: list[tuple[str, str]], part_of: Callable[[str], str | None],
-               exclude: tuple[str, ...]) -> BatchReading:
-    """Pages just rendered ((site path, HTML), in index order) read for the index where
-    they were rendered: each page's key (None when it is not searchable), the pages merged
-    as a run (pagefind_merge), and their records for the cache, marshalled as the body of a
-    dict (version 2, which refers to nothing outside itself: bodies join into one dict)."""
-    keys: list[tuple[str, str | None]] = []
-    records: list[PageRecord] = []
-    cache: dict[str, tuple] = {}
-    for name, html in pages:
-        part = part_of(html)
+class BatchReader:
+    """Reads pages for the index as a render worker writes them (in index order, each
+    once, its HTML dropped at once): each page's key, the pages merged as a run
+    (pagefind_merge), and their records for the next index, written by the worker into
+    `cache` as the body of a marshalled dict (version 2, which refers to nothing outside
+    itself, so the parent joins the bodies into the cache file without decoding them)."""
+
+    _made = 0
+
+    def __init__(self, part_of: Callable[[str], str | None], exclude: tuple[str, ...],
+                 cache: Path | None):
+        self._part_of, self._exclude, self._cache = part_of, exclude, cache
+        self.keys: list[tuple[str, str | None]] = []
+        self.run = Run()
+        self._body = bytearray() if cache is not None else None
+
+    def add(self, name: str, html: str) -> None:
+        part = self._part_of(html)
         if part is None:
-            keys.append((name, None))
-            continue
-        key = page_key("/" + name, part, exclude)
-        record = read_page("/" + name, part, exclude)
-        keys.append((name, key))
-        records.append(record)
-        cache[key] = record.as_tuple()
-    return keys, merge_run(records).plain(), marshal.dumps(cache, 2)[1:-1]
+            self.keys.append((name, None))
+            return
+        key = page_key("/" + name, part, self._exclude)
+        record = read_page("/" + name, part, self._exclude)
+        self.keys.append((name, key))
+        self.run.add(record)
+        if self._body is not None:
+            self._body += marshal.dumps({key: record.as_tuple()}, 2)[1:-1]
+
+    def finish(self) -> BatchReading:
+        part = None
+        if self._body and self._cache is not None:
+            BatchReader._made += 1
+            part = f"{PART_PREFIX}{os.getpid()}-{BatchReader._made}.tmp"
+            try:
+                self._cache.mkdir(parents=True, exist_ok=True)
+                (self._cache / part).write_bytes(self._body)
+            except OSError:
+                part = None  # a cache that cannot be written only costs a later reading
+        return self.keys, self.run.plain(), part
 
 
 def joined_run(inputs: list[PageInput], batches: list[BatchReading],
                cache: Path | None) -> Run | None:
     """The whole site's run, joined from the render workers' batches, when they read every
-    searchable page and their runs hold for the site; the records are kept for the next
-    index (in `cache`, not in memory). Otherwise None, the records put in memory for the
-    merge of records to use."""
+    searchable page and their runs hold for the site; their records become the cache (not
+    kept in memory). Otherwise None, the records put in memory for the merge of records."""
     read = [name for names, _, _ in batches for name, key in names if key is not None]
     run = None
     if read == [page.name for page in inputs]:
@@ -99,25 +118,28 @@ def joined_run(inputs: list[PageInput], batches: list[BatchReading],
             fields = {page[5] for language in run.languages.values() for page in language.pages}
             if len(fields) > 1:  # meta locations must number the site's fields: re-read
                 run = None
+    parts = [cache / part for _, _, part in batches if part is not None and cache is not None]
     if run is None:
-        for _, _, body in batches:
-            _MEMORY.update((key, PageRecord(*fields))
-                           for key, fields in marshal.loads(b"{" + body + b"0").items())
-        return None
-    if cache is not None:
-        _save_bodies(cache, [body for _, _, body in batches])
+        for part in parts:
+            with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+                _MEMORY.update((key, PageRecord(*fields)) for key, fields in marshal.loads(
+                    b"{" + part.read_bytes() + b"0").items())
+    elif cache is not None and parts:
+        _join_parts(cache, parts)
+    for part in parts:
+        with contextlib.suppress(OSError):
+            part.unlink()
     return run
 
 
-def _save_bodies(cache: Path, bodies: list[bytes]) -> None:
-    """The batches' records as the main cache file, joined without being decoded."""
+def _join_parts(cache: Path, parts: list[Path]) -> None:
+    """The workers' records as the main cache file, joined without being decoded."""
     try:
-        cache.mkdir(parents=True, exist_ok=True)
         temporary = cache / f"{CACHE_FILE}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(b"{")
-            for body in bodies:
-                file.write(body)
+            for part in parts:
+                file.write(part.read_bytes())
             file.write(b"0")
         temporary.replace(cache / CACHE_FILE)
         with contextlib.suppress(OSError):
@@ -134,7 +156,7 @@ def page_inputs(site: Path, names: list[str], part_of: Callable[[str], str | Non
     not the one read last time (same inode, modification time and size, and not changed in
     the last RACY_NS: a staged build hard-links its unchanged pages, Chronicle replaces a
     page it writes). Reading and cutting out 10,000 pages was a second of every rebuild.
-    `fresh` holds the keys (`read_batch`; None: not searchable) of pages this process has
+    `fresh` holds the keys (`BatchReader`; None: not searchable) of pages this process has
     just written and read as it wrote them: those files are not read at all."""
     fresh = fresh or {}
     if not _FILES and cache is not None:

@@ -46,11 +46,11 @@ from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
 from chronicle.pagefind_merge import bundle_files, run_files
 from chronicle.pagefind_records import (
+    BatchReader,
     BatchReading,
     PageInput,
     joined_run,
     page_inputs,
-    read_batch,
     read_inputs,
 )
 from chronicle.pagefind_writer import PAGEFIND_VERSION, RECORD_VERSION, write_files
@@ -351,11 +351,16 @@ def chosen_writer(writer: str | None = None) -> str:
     return chosen
 
 
-def read_rendered(pages: list[tuple[str, bytes]]) -> BatchReading:
-    """What Chronicle's writer needs of a batch of pages just rendered ((site path, bytes),
-    in path order), read where they were rendered: see `index_site`'s `fresh`."""
-    return read_batch([(url, data.decode("utf-8")) for url, data in pages
-                       if url.endswith(".html")], searchable_part, EXCLUDE)
+class RenderedPages(BatchReader):
+    """A render worker's pages read for Chronicle's writer as they are rendered (see
+    `index_site`'s `fresh`), the records kept in the cache beside the site."""
+
+    def __init__(self, site: Path):
+        super().__init__(searchable_part, EXCLUDE, _cache_for(site, None))
+
+    def add(self, url: str, data: bytes) -> None:  # type: ignore[override]
+        if url.endswith(".html"):
+            super().add(url, data.decode("utf-8"))
 
 
 def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
@@ -368,7 +373,7 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
     one replaces), that bundle is kept (or linked in) instead of indexing again. Chronicle's
     own writer keeps each page's reading in memory and in `cache_dir` (by default the
     chronology's .chronicle-cache/, see `_cache_for`), so only changed pages are read again;
-    `fresh` holds the readings (`read_rendered`) of pages the caller has just written,
+    `fresh` holds the readings (`RenderedPages`) of pages the caller has just written,
     made as it rendered them: their files are not read again, and when they are the whole
     site, their merged runs are joined into the bundle (pagefind_merge). `names`: the
     site's HTML pages (paths in the site), when the caller knows them: a site has a folder

@@ -3,8 +3,8 @@
 Rendering is the one step whose cost grows with the page count, and every page is
 independent, so a large build forks workers; they inherit the loaded chronology and the
 compiled templates instead of loading them again, and write their pages themselves.
-A caller may also have each page read while its HTML is in hand (`read`: the search
-index's reading of a page), so that no later step opens ten thousand files again.
+A caller may also have each page read while its HTML is in hand (`reader`: the search
+index's reading of pages), so that no later step opens ten thousand files again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import marshal
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from chronicle import forked
 from chronicle.pages import Page
@@ -22,17 +23,21 @@ from chronicle.render import render_page
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 
 
-#: what `read` makes of a batch of pages: plain data, which marshal can send back
-Reading = object
+class Reader(Protocol):
+    """Reads the pages of one batch as they are rendered, each once, then says what it made
+    of them as plain data (which marshal can send back from a worker)."""
+
+    def add(self, url: str, data: bytes) -> None: ...
+
+    def finish(self) -> object: ...
 
 
 def render_all(pages: list[Page], staging: Path, env, config,
-               read: Callable[[list[tuple[str, bytes]]], Reading] | None = None
-               ) -> list[Reading]:
-    """Render and write `pages` under `staging`. With `read`, also call it on each batch of
-    rendered pages ((url, bytes) in URL order, where they were rendered: on the worker),
-    and return what it made of each batch, in URL order (the exports, which are not
-    pages to read, come first, each alone)."""
+               reader: Callable[[], Reader] | None = None) -> list[object]:
+    """Render and write `pages` under `staging`. With `reader`, also hand each rendered
+    page to a reader, one per batch, where the page was rendered (on the worker), and
+    return what the readers made of their batches, in URL order (the exports, which are
+    not pages to read, come first, each alone)."""
     pages = sorted(pages, key=lambda p: (p.kind != "data", p.url))
     count = forked.workers()
     if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
@@ -48,20 +53,20 @@ def render_all(pages: list[Page], staging: Path, env, config,
         try:
             done = forked.run(
                 lambda start, stop: marshal.dumps(
-                    _render_range(pages, staging, env, config, read, start, stop)),
+                    _render_range(pages, staging, env, config, reader, start, stop)),
                 bounds, count)
         finally:
             gc.unfreeze()
         if done is not None:
             return [reading for batch in done for reading in marshal.loads(batch)]
-    return _render_range(pages, staging, env, config, read, 0, len(pages))
+    return _render_range(pages, staging, env, config, reader, 0, len(pages))
 
 
-def _render_range(pages, staging: Path, env, config, read, start: int,
-                  stop: int) -> list[Reading]:
+def _render_range(pages, staging: Path, env, config, reader: Callable[[], Reader] | None,
+                  start: int, stop: int) -> list[object]:
     base = str(staging) + "/"
     made: set[str] = set()
-    rendered: list[tuple[str, bytes]] = []
+    reading = reader() if reader is not None else None
     for page in pages[start:stop]:
         path = base + page.url
         folder = path.rpartition("/")[0]
@@ -75,9 +80,9 @@ def _render_range(pages, staging: Path, env, config, read, start: int,
             made.add(folder)
         data = render_page(env, page, config)
         _write(path, data)
-        if read is not None:
-            rendered.append((page.url, data))
-    return [read(rendered)] if read is not None else []
+        if reading is not None:
+            reading.add(page.url, data)
+    return [reading.finish()] if reading is not None else []
 
 
 #: O_BINARY: no newline translation on Windows
