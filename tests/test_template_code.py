@@ -4,6 +4,7 @@ own compiled code renders: the same text, and the same errors."""
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -135,3 +136,36 @@ def test_render_template_renders_what_jinja_renders(environments):
     assert render_template(template, variables) == template.render(variables)
     with_globals = ours.from_string("{{ g }} {{ href('x') }}", globals={"g": "own"})
     assert render_template(with_globals, {"page_url": "a/index.html"}) == "own ../x"
+
+
+@dataclass(frozen=True)
+class Dated:
+    year: int
+    name: str
+
+
+@pytest.mark.parametrize("obj, argument", [
+    (Dated(2019, "a"), "year"), (Dated(2019, "a"), "missing"), ({"year": 1}, "year"),
+    ({"items": 1}, "items"), ([10, 20], 1), ([10, 20], "append"), ("text", 0),
+    (list, "int"), (Thing(), "name"), (Thing(), "nothing"), (None, "x"),
+])
+def test_getitem_is_jinjas(obj, argument):
+    ours = make_environment([THEME])
+    jinjas = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    mine, theirs = ours.getitem(obj, argument), jinjas.getitem(obj, argument)
+    if isinstance(theirs, jinja2.Undefined):
+        assert isinstance(mine, jinja2.StrictUndefined)
+        assert mine._undefined_obj is obj and mine._undefined_name == argument
+    else:
+        assert mine == theirs
+
+
+def test_groupby_over_dataclasses_is_jinjas(environments):
+    ours, _ = environments
+    source = ("{% for g in items|groupby('year') %}{{ g.grouper }}: "
+              "{{ g.list|map(attribute='name')|join(',') }}; {% endfor %}"
+              "{{ items|sort(attribute='name')|join(' ', attribute='name') }}")
+    items = [Dated(2019, "b"), Dated(2018, "c"), Dated(2019, "a")]
+    jinjas = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert ours.from_string(source).render(items=items) == \
+        jinjas.from_string(source).render(items=items)

@@ -14,6 +14,7 @@ from types import BuiltinFunctionType, MethodType
 
 import jinja2
 from jinja2 import meta
+from jinja2.utils import missing
 from markupsafe import Markup
 
 from chronicle import __version__
@@ -138,6 +139,21 @@ class PageContext(jinja2.runtime.Context):
                 "value was undefined because a callable raised a StopIteration exception")
 
 
+class PageEnvironment(jinja2.Environment):
+    """Jinja's environment with a short way through `getitem` (the item, else the
+    attribute), which `groupby('date.year')`, `map(attribute=...)` and `join(attribute=...)`
+    use for each event listed: the model's dataclasses cannot be subscripted, so Jinja's
+    try of the item raises a TypeError and catches it, twice per event, before reading the
+    attribute. An object whose type has no `__getitem__` goes to the attribute at once."""
+
+    def getitem(self, obj, argument):
+        if (type(argument) is not str or hasattr(type(obj), "__getitem__")
+                or isinstance(obj, type)):  # a class may be subscripted (list[int])
+            return super().getitem(obj, argument)
+        value = getattr(obj, argument, missing)
+        return value if value is not missing else self.undefined(obj=obj, name=argument)
+
+
 def atom_date(date) -> str:
     """RFC 3339 at the start of a fuzzy date; Atom cannot say BCE, so those read as year 1."""
     year, month, day = date.earliest_key()
@@ -153,7 +169,7 @@ def _number(value: int) -> str:
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
