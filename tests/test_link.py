@@ -142,3 +142,37 @@ def test_nearby_equals_a_brute_force_search():
             brute = sorted((round(distance_km(place, o), 1), o.id) for o in places.values()
                            if o is not place and distance_km(place, o) <= NEARBY_KM)
             assert found[place.id] == [(pid, km) for km, pid in brute[:NEARBY_LIMIT]]
+
+
+def test_related_equals_counting_every_candidate():
+    """The ranking's shortcut (no candidate shared twice) and its general case agree with
+    counting and sorting every candidate, also when an event names an actor twice."""
+    import random
+    from bisect import bisect_left
+
+    from chronicle.link import RELATED_WINDOW
+
+    rng = random.Random(3)
+    ids = [a.id for a in ACTORS]
+    places = [p.id for p in PLACES]
+    events = [event(f"e{i:03d}", f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    rng.choices(ids, k=rng.randint(1, 4)), rng.choices(places, k=rng.randint(1, 2)))
+              for i in range(300)]
+    linked = link(chronology(events, ACTORS, PLACES))
+
+    def plain(index: int) -> list[int]:
+        chosen = linked.events[index]
+        lists = [linked.place_events[p] for p in chosen.places]
+        lists += [linked.actor_events[ref.actor] for ref in chosen.actors]
+        shared: dict[int, int] = {}
+        for positions in lists:
+            at = bisect_left(positions, index)
+            for other in positions[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+                shared[other] = shared.get(other, 0) + 1
+        shared.pop(index, None)
+        ranked = sorted((-n, abs(other - index), other) for other, n in shared.items())
+        return [other for _, _, other in ranked[:RELATED_LIMIT]]
+
+    assert any(len({r.actor for r in e.actors}) < len(e.actors) for e in linked.events)
+    for index in range(len(linked.events)):
+        assert linked.related_indices(index) == plain(index)
