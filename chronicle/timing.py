@@ -26,7 +26,8 @@ def note(step: str, seconds: float, detail: str = "") -> None:
 
 @contextmanager
 def timed(step: str) -> Iterator[None]:
-    """Time the block as `step` (nothing is measured when profiling is off)."""
+    """Time the block as `step`, with this process's resident memory after it (nothing is
+    measured when profiling is off)."""
     if not ENABLED:
         yield
         return
@@ -34,7 +35,17 @@ def timed(step: str) -> Iterator[None]:
     try:
         yield
     finally:
-        note(step, time.perf_counter() - started)
+        note(step, time.perf_counter() - started, _resident())
+
+
+def _resident() -> str:
+    """`(rss N MB)` from /proc, where there is one."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return ""
+    return f"(rss {pages * os.sysconf('SC_PAGE_SIZE') / 2**20:.0f} MB)"
 
 
 _collecting: list[float] = []
