@@ -104,6 +104,25 @@ class Linked:
             found += positions[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
         return _rank_related(found, index, limit)
 
+    def all_related_indices(self, limit: int = RELATED_LIMIT) -> list[list[int]]:
+        """`related_indices` of every event, gathered list by list: each actor's and place's
+        list hands every event in it the window around it, with no search per event."""
+        found: list[list[int]] = [[] for _ in self.events]
+        for lists in (self.place_events, self.actor_events):
+            for positions in lists.values():
+                for at, index in enumerate(positions):
+                    found[index] += positions[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
+        # an event naming a place or actor twice counts its list twice: the rare slow way
+        return [self.related_indices(index, limit) if _names_twice(event)
+                else _rank_related(found[index], index, limit)
+                for index, event in enumerate(self.events)]
+
+
+def _names_twice(event: Event) -> bool:
+    places, actors = event.places, event.actors
+    return ((len(places) > 1 and len(set(places)) < len(places))
+            or (len(actors) > 1 and len({ref.actor for ref in actors}) < len(actors)))
+
 
 _NONE: list[int] = []
 

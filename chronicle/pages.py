@@ -304,8 +304,9 @@ def _event_pages(linked: Linked, names: _Names) -> list[Page]:
     pages = []
     own = names.events
     last = len(own) - 1
+    related_of = linked.all_related_indices()
     for index, event in enumerate(linked.events):
-        related = linked.related_indices(index)
+        related = related_of[index]
         deps = [own[index]]
         deps += [names.actor(ref.actor) for ref in event.actors]
         deps += [names.place(p) for p in event.places]

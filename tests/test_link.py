@@ -176,3 +176,4 @@ def test_related_equals_counting_every_candidate():
     assert any(len({r.actor for r in e.actors}) < len(e.actors) for e in linked.events)
     for index in range(len(linked.events)):
         assert linked.related_indices(index) == plain(index)
+    assert linked.all_related_indices() == [plain(i) for i in range(len(linked.events))]
