@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -94,12 +94,14 @@ class Fingerprints:
             found = self._cache[dep] = self._compute(dep)
         return found
 
-    def joined(self, deps: Iterable[str]) -> bytes:
-        """The fingerprints of `deps` end to end, as a page's key hashes them."""
-        try:
-            return b"".join(map(self._cache.__getitem__, deps))
-        except KeyError:  # something not fingerprinted yet (a literal, an entity)
-            return b"".join(map(self, deps))
+    def joined(self, deps: Sequence[str]) -> bytes:
+        """The fingerprints of `deps` end to end, as a page's key hashes them: looked up in
+        C, then the few not known yet (literals, entities) computed one by one."""
+        found = list(map(self._cache.get, deps))
+        while None in found:
+            at = found.index(None)
+            found[at] = self(deps[at])
+        return b"".join(found)
 
     def _compute(self, dep: str) -> bytes:
         if dep.startswith("="):
