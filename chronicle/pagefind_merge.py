@@ -20,6 +20,7 @@ import itertools
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_words import WORD_SYMBOLS
@@ -56,7 +57,7 @@ class Postings:
     first: int = -1  # -1: no page (a word met only in forms with diacritics)
     last: int = -1
     count: int = 0
-    tail: bytearray = field(default_factory=bytearray)
+    tail: bytearray | bytes = field(default_factory=bytearray)  # bytes: as sent, not copied
 
     def add(self, number: int, data: bytes, numbers: int) -> None:
         if self.count:
@@ -72,6 +73,8 @@ class Postings:
         """Append `later`, a run whose page numbers start at `offset` in this one's."""
         if not later.count:
             return
+        if self.tail.__class__ is bytes:
+            self.tail = bytearray(self.tail)
         if self.count:
             self.tail += _delta(later.first + offset - self.last)
         else:
@@ -96,10 +99,12 @@ class LanguageRun:
     words: dict[str, Postings] = field(default_factory=dict)
     forms: dict[str, dict[str, Postings]] = field(default_factory=dict)
 
-    def add(self, record: PageRecord) -> None:
+    def add(self, record: PageRecord, fragment: bool = True) -> None:
+        """The next page; without its `fragment` when that is written to a file apart."""
         number = len(self.pages)
-        self.pages.append((record.fragment_hash, record.fragment, record.word_count,
-                           record.filters, record.sort, record.meta_fields))
+        self.pages.append((record.fragment_hash, record.fragment if fragment else None,
+                           record.word_count, record.filters, record.sort,
+                           record.meta_fields))
         words = self.words
         for stem, (data, numbers) in record.words.items():
             postings = words.get(stem)
@@ -143,9 +148,13 @@ class LanguageRun:
                    {s: {f: _postings(p) for f, p in fs.items()} for s, fs in forms.items()})
 
 
+def fragment_file(fragment_hash: str) -> str:
+    """The name of a fragment written apart (see run_files)."""
+    return f"{fragment_hash}.pf_fragment"
+
+
 def _postings(plain: tuple) -> Postings:
-    size, first, last, count, tail = plain
-    return Postings(size, first, last, count, bytearray(tail))
+    return Postings(*plain)
 
 
 @dataclass(slots=True)
@@ -169,9 +178,10 @@ class Run:
                    custom_body, unmarked, set(read_in))
 
 
-    def add(self, record: PageRecord, custom_body: bool = True) -> None:
+    def add(self, record: PageRecord, custom_body: bool = True,
+            fragment: bool = True) -> None:
         """The next page; `custom_body`: whether the site has a page that marks its body
-        (when it does, pages that do not are left out)."""
+        (when it does, pages that do not are left out); see LanguageRun.add."""
         self.read_in.add(record.language)
         self.custom_body |= record.has_custom_body
         if not record.has_custom_body and record.has_words:
@@ -181,7 +191,7 @@ class Run:
         language = self.languages.get(record.language)
         if language is None:
             language = self.languages[record.language] = LanguageRun()
-        language.add(record)
+        language.add(record, fragment)
 
 
 def merge_run(records: Iterable[PageRecord], custom_body: bool = True) -> Run:
@@ -220,14 +230,16 @@ def _fields(pages: Iterable[PageHead]) -> tuple[str, ...]:
     return tuple(sorted({name for page in pages for name in page[5]}))
 
 
-def run_files(run: Run, runtime: dict[str, bytes]) -> dict[str, bytes]:
+def run_files(run: Run, runtime: dict[str, bytes], fragments: Path | None = None
+              ) -> dict[str, bytes | Path]:
     """Every file of the bundle by its path in it: each language's index, fragments,
     filters and metadata, the entry file, and Pagefind's runtime (`runtime`, from the
-    pinned binary: its JS, CSS and the WASM of each language it has one for)."""
-    files: dict[str, bytes] = {}
+    pinned binary: its JS, CSS and the WASM of each language it has one for). A fragment
+    the run holds no bytes of is the file named by its hash in `fragments` (a Path)."""
+    files: dict[str, bytes | Path] = {}
     languages = {}
     for language, pages in _languages(run).items():
-        written, meta_hash = _language_files(language, pages)
+        written, meta_hash = _language_files(language, pages, fragments)
         files.update(written)
         wasm = f"wasm.{language}.pagefind"
         languages[language] = {"hash": meta_hash,
@@ -258,9 +270,10 @@ def _languages(run: Run) -> dict[str, LanguageRun]:
     return dict(sorted(groups.items()))
 
 
-def _language_files(language: str, run: LanguageRun) -> tuple[dict[str, bytes], str]:
+def _language_files(language: str, run: LanguageRun, fragment_files: Path | None
+                    ) -> tuple[dict[str, bytes | Path], str]:
     """index/mod.rs `build_indexes` for one language: its files, and the metadata's hash."""
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
     prefix_length = len(language) + 8
     pages, fragments = [], set()
     filters: dict[str, dict[str, list[int]]] = {}
@@ -273,7 +286,8 @@ def _language_files(language: str, run: LanguageRun) -> tuple[dict[str, bytes], 
         short = _short_hash(f"{language}_{fragment_hash}", fragments, prefix_length)
         fragments.add(short)
         pages.append([short, word_count])
-        files[f"fragment/{short}.pf_fragment"] = fragment
+        files[f"fragment/{short}.pf_fragment"] = (
+            fragment if fragment is not None else fragment_files / fragment_file(fragment_hash))
 
     words, forms = run.words, run.forms
     chunks, chunk, size = [], [], 0

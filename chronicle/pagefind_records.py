@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle import forked
-from chronicle.pagefind_merge import Run, join_runs
+from chronicle.pagefind_merge import Run, fragment_file, join_runs
 from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, site_fields
 
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
@@ -66,19 +66,22 @@ PART_PREFIX = "search-part-"  # a worker's records, joined into CACHE_FILE by `j
 
 class BatchReader:
     """Reads pages for the index as a render worker writes them (in index order, each
-    once, its HTML dropped at once): each page's key, the pages merged as a run
-    (pagefind_merge), and their records for the next index, written by the worker into
-    `cache` as the body of a marshalled dict (version 2, which refers to nothing outside
+    once, its HTML dropped at once): each page's key, and the pages merged as a run
+    (pagefind_merge). The worker also writes each page's fragment into `fragments` (so
+    the run holds its hash, not its bytes), and the records for the next index into
+    `cache`, as the body of a marshalled dict (version 2, which refers to nothing outside
     itself, so the parent joins the bodies into the cache file without decoding them)."""
 
     _made = 0
 
     def __init__(self, part_of: Callable[[str], str | None], exclude: tuple[str, ...],
-                 cache: Path | None):
+                 cache: Path | None, fragments: Path | None = None):
         self._part_of, self._exclude, self._cache = part_of, exclude, cache
+        self._fragments = fragments
         self.keys: list[tuple[str, str | None]] = []
         self.run = Run()
-        self._body = bytearray() if cache is not None else None
+        self._part: str | None = None
+        self._file = None
 
     def add(self, name: str, html: str) -> None:
         part = self._part_of(html)
@@ -88,21 +91,29 @@ class BatchReader:
         key = page_key("/" + name, part, self._exclude)
         record = read_page("/" + name, part, self._exclude)
         self.keys.append((name, key))
-        self.run.add(record)
-        if self._body is not None:
-            self._body += marshal.dumps({key: record.as_tuple()}, 2)[1:-1]
+        if self._fragments is not None:
+            self._fragments.mkdir(exist_ok=True)
+            (self._fragments / fragment_file(record.fragment_hash)).write_bytes(
+                record.fragment)
+        self.run.add(record, fragment=self._fragments is None)
+        if self._cache is not None:
+            self._keep(marshal.dumps({key: record.as_tuple()}, 2)[1:-1])
+
+    def _keep(self, body: bytes) -> None:
+        try:
+            if self._file is None:
+                BatchReader._made += 1
+                self._part = f"{PART_PREFIX}{os.getpid()}-{BatchReader._made}.tmp"
+                self._cache.mkdir(parents=True, exist_ok=True)
+                self._file = open(self._cache / self._part, "wb")  # noqa: SIM115 (finish)
+            self._file.write(body)
+        except OSError:
+            self._cache = None  # a cache that cannot be written only costs a later reading
 
     def finish(self) -> BatchReading:
-        part = None
-        if self._body and self._cache is not None:
-            BatchReader._made += 1
-            part = f"{PART_PREFIX}{os.getpid()}-{BatchReader._made}.tmp"
-            try:
-                self._cache.mkdir(parents=True, exist_ok=True)
-                (self._cache / part).write_bytes(self._body)
-            except OSError:
-                part = None  # a cache that cannot be written only costs a later reading
-        return self.keys, self.run.plain(), part
+        if self._file is not None:
+            self._file.close()
+        return self.keys, self.run.plain(), self._part if self._cache is not None else None
 
 
 def joined_run(inputs: list[PageInput], batches: list[BatchReading],

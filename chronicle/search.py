@@ -64,6 +64,9 @@ BODY_MARK = "data-pagefind-body"
 #: Pagefind still reads the filters inside excluded elements.
 EXCLUDE = ("ol.events", "nav.prev-next", "figure.chart", "details.chart-data", "figure.map",
            "[data-pagefind-filter]")
+#: Where render workers write the fragments of the pages they read (see RenderedPages), in
+#: the site being built; moved into the bundle, and gone when the index is made.
+FRAGMENTS = f".{BUNDLE}-fragments"
 #: The settings of every index; part of the digest, so changing them re-indexes.
 INDEX_CONFIG = {"keep_index_url": True, "exclude_selectors": list(EXCLUDE)}
 #: Written in the bundle: the digest of the input that made it (see `input_digest`).
@@ -356,7 +359,8 @@ class RenderedPages(BatchReader):
     `index_site`'s `fresh`), the records kept in the cache beside the site."""
 
     def __init__(self, site: Path):
-        super().__init__(searchable_part, EXCLUDE, _cache_for(site, None))
+        super().__init__(searchable_part, EXCLUDE, _cache_for(site, None),
+                         Path(site) / FRAGMENTS)
 
     def add(self, url: str, data: bytes) -> None:  # type: ignore[override]
         if url.endswith(".html"):
@@ -380,6 +384,15 @@ def index_site(out_dir: Path | str, *, previous: Path | str | None = None,
     per page, and listing ten thousand folders to find them again took a second.
     """
     site = Path(out_dir)
+    try:
+        return _index_site(site, previous, cache_dir, writer, fresh, names)
+    finally:
+        shutil.rmtree(site / FRAGMENTS, ignore_errors=True)
+
+
+def _index_site(site: Path, previous: Path | str | None, cache_dir: Path | str | None,
+                writer: str | None, fresh: list[BatchReading] | None,
+                names: list[str] | None) -> IndexReport:
     start = time.perf_counter()
     writer = chosen_writer(writer)
     executable, version = _pagefind()
@@ -465,7 +478,13 @@ def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: 
     run = joined_run(pages, fresh, cache) if fresh and pages else None
     if run is not None:
         runtime = runtime_files(executable, sorted(run.read_in), cache)
-        write_files(run_files(run, runtime), staging, reuse)
+        files = run_files(run, runtime, site / FRAGMENTS)
+        written = {name: data for name, data in files.items() if isinstance(data, bytes)}
+        write_files(written, staging, reuse)
+        for name, data in files.items():  # fragments the workers wrote: moved in
+            if not isinstance(data, bytes):
+                os.makedirs(os.path.dirname(staging / name), exist_ok=True)
+                os.replace(data, staging / name)
     elif pages:
         records, _ = read_inputs(site, pages, EXCLUDE, searchable_part, cache)
         languages = sorted({r.language for r in records})

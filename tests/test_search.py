@@ -214,7 +214,7 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
 
     joined = []  # the bundles made by joining the workers' runs (no merge of every record)
     monkeypatch.setattr(search, "run_files",
-                        lambda run, runtime: joined.append(run) or run_files(run, runtime))
+                        lambda run, *args: joined.append(run) or run_files(run, *args))
     pagefind_records._MEMORY.clear()
     pagefind_records._FILES.clear()
     site = chronology / "site"  # its readings kept in the chronology's cache
@@ -227,6 +227,7 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
         cache = chronology / ".chronicle-cache"
         assert (cache / pagefind_records.CACHE_FILE).is_file()
         assert not [p for p in cache.iterdir() if p.name.startswith(pagefind_records.PART_PREFIX)]
+        assert not (site / search.FRAGMENTS).exists()
     assert_indexed_as_from_disk(site, tmp_path / "cold")
     pagefind_records._MEMORY.clear()  # as in a new process
 
