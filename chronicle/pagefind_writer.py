@@ -9,9 +9,9 @@ metadata file, and one gzip'd JSON fragment per page. So Chronicle writes it in 
   positions and weights, already packed as the index stores them, its fragment, filters,
   metadata). Pure, cheap, and keyed by a digest of its input, so a save re-reads only the
   pages whose searchable text changed (and it can run in forked render workers).
-- `bundle_files(records, runtime)`: the merge: page numbers, word chunks, filters, metadata,
-  the entry file, and Pagefind's own runtime (its JS, CSS and WASM, taken from the pinned
-  binary: see search.runtime_files); `write_files` puts them on disk.
+- the merge (pagefind_merge): page numbers, word chunks, filters, metadata, the entry
+  file, and Pagefind's own runtime (its JS, CSS and WASM, taken from the pinned binary:
+  see search.runtime_files); `write_files` puts them on disk.
 
 The result is what `pagefind --service` plus `pagefind_canon.canonicalise` write for the same
 pages, decoded content for decoded content (tests/test_search_writer.py checks it against
@@ -27,14 +27,13 @@ import json
 import operator
 import os
 import re
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_flat import parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
-from chronicle.pagefind_words import WORD_SYMBOLS, read_meta_words, read_words
+from chronicle.pagefind_words import read_meta_words, read_words
 
 #: The Pagefind version whose format this writes; the pinned `pagefind[bin]`.
 PAGEFIND_VERSION = "1.5.2"
@@ -268,181 +267,9 @@ def _short_hash(full: str, taken, start: int) -> str:
     return short
 
 
-def _languages(records: list[PageRecord]) -> dict[str, list[PageRecord]]:
-    """lib.rs `build_indexes`: pages with words, by language; pages of unknown language go
-    with the language of most pages (ties: the first name)."""
-    custom_body = any(r.has_custom_body for r in records)
-    groups: dict[str, list[PageRecord]] = {}
-    for record in records:
-        if (custom_body and not record.has_custom_body) or not record.has_words:
-            continue
-        groups.setdefault(record.language, []).append(record)
-    unknown = groups.pop("unknown", None)
-    if unknown:
-        if groups:
-            primary = min(groups, key=lambda name: (-len(groups[name]), name))
-            groups[primary].extend(unknown)
-        else:
-            groups["unknown"] = unknown
-    return dict(sorted(groups.items()))
-
-
 def site_fields(records: list[PageRecord]) -> tuple[str, ...]:
     """index/mod.rs: the site's metadata fields, sorted; meta locations number them."""
     return tuple(sorted({f for r in records for f in r.meta_fields}))
-
-
-def _page_lists(records: list[PageRecord]):
-    """Each word's pages: {stem: [size, last page, CBOR parts...]} and its variants'."""
-    words: dict[str, list] = {}
-    forms: dict[str, dict[str, list]] = {}
-    page_head = head(4, 3)
-    deltas = [page_head + head(0, d) for d in range(256)]
-    for number, record in enumerate(records):
-        get = words.get
-        for stem, (data, count) in record.words.items():
-            entry = get(stem)
-            if entry is None:
-                words[stem] = [count + 1, number,
-                               deltas[number] if number < 256 else page_head + head(0, number),
-                               data]
-            else:
-                delta = number - entry[1]
-                entry[0] += count + 1
-                entry[1] = number
-                entry.append(deltas[delta] if delta < 256 else page_head + head(0, delta))
-                entry.append(data)
-        for stem, found in record.variants.items():
-            if stem not in words:
-                words[stem] = [0, 0]
-            known = forms.setdefault(stem, {})
-            for form, data in found:
-                entry = known.get(form)
-                if entry is None:
-                    known[form] = [0, number, page_head + head(0, number), data]
-                else:
-                    entry.append(page_head + head(0, number - entry[1]))
-                    entry[1] = number
-                    entry.append(data)
-    return words, forms
-
-
-def _language_files(language: str, records: list[PageRecord]) -> tuple[dict[str, bytes], str]:
-    """index/mod.rs `build_indexes` for one language: its files, and the metadata's hash."""
-    files: dict[str, bytes] = {}
-    prefix_length = len(language) + 8
-    pages, fragments = [], set()
-    filters: dict[str, dict[str, list[int]]] = {}
-    for number, record in enumerate(records):
-        for name, values in record.filters:
-            by_value = filters.setdefault(name, {})
-            for value in values:
-                by_value.setdefault(value, []).append(number)
-        short = _short_hash(f"{language}_{record.fragment_hash}", fragments, prefix_length)
-        fragments.add(short)
-        pages.append([short, record.word_count])
-        files[f"fragment/{short}.pf_fragment"] = record.fragment
-
-    words, forms = _page_lists(records)
-    chunks, chunk, size = [], [], 0
-    for stem in sorted(words):
-        size += words[stem][0]
-        chunk.append(stem)
-        if size >= CHUNK_SIZE:
-            chunks.append(chunk)
-            chunk, size = [], 0
-    if chunk:
-        chunks.append(chunk)
-    index_chunks, index_taken, compress = [], set(), []
-    word_head = head(4, 3)
-    for chunk in chunks:
-        body = [head(4, 1), head(4, len(chunk))]
-        for stem in chunk:
-            entry = words[stem]
-            body.append(word_head + encode(stem) + head(4, (len(entry) - 2) // 2))
-            body.extend(entry[2:])
-            variants = forms.get(stem, {})
-            body.append(head(4, len(variants)))
-            for form, found in variants.items():
-                body.append(b"\x82" + encode(form) + head(4, (len(found) - 2) // 2))
-                body.extend(found[2:])
-        raw = b"".join(body)
-        short = _short_hash(f"{language}_{full_hash(raw)}", index_taken, prefix_length)
-        index_taken.add(short)
-        compress.append((f"index/{short}.pf_index", raw))
-        index_chunks.append([chunk[0], chunk[-1], short])
-    files.update(_gzip_all(compress))
-    for first, second in itertools.pairwise(index_chunks):  # index/mod.rs `chunk_meta`
-        common = 0
-        for a, b in zip(second[0], first[1], strict=False):
-            if a != b:
-                break
-            common += 1
-        to, fro = first[1][:common + 1], second[0][:common + 1]
-        if to >= first[0]:
-            first[1] = to
-        second[0] = fro
-
-    named_filters = []
-    taken: set[str] = set()
-    for name in sorted(filters):  # as pagefind_canon writes them
-        values = sorted(filters[name].items())
-        raw = b"".join([b"\x82" + encode(name) + head(4, len(values))]
-                       + [b"\x82" + encode(value) + _cbor_ints(sorted(numbers))
-                          for value, numbers in values])
-        short = _short_hash(f"{language}_{hashlib.sha256(SIGNATURE + raw).hexdigest()}",
-                            taken, prefix_length)
-        taken.add(short)
-        files[f"filter/{short}.pf_filter"] = _gzip(raw)
-        named_filters.append([name, short])
-    sorts = [[name, _sorted_pages(records, name)]
-             for name in sorted({k for r in records for k, _ in r.sort})]
-    meta = encode([PAGEFIND_VERSION, pages, index_chunks, named_filters, sorts,
-                   list(site_fields(records))])
-    meta_hash = f"{language}_{hashlib.sha256(SIGNATURE + meta).hexdigest()[:prefix_length]}"
-    files[f"pagefind.{meta_hash}.pf_meta"] = _gzip(meta)
-    return files, meta_hash
-
-
-def _sorted_pages(records: list[PageRecord], name: str) -> list[int]:
-    """index/mod.rs sort orders: numeric when every value reads as a number."""
-    values = [(dict(r.sort)[name], n) for n, r in enumerate(records) if name in dict(r.sort)]
-
-    def number(text: str) -> float | None:
-        try:
-            return struct.unpack("f", struct.pack("f", float(text)))[0]
-        except (ValueError, OverflowError):
-            return None
-
-    if all(number(v) is not None for v, _ in values):
-        values.sort(key=lambda row: number(row[0]))
-    else:
-        values.sort(key=lambda row: row[0])
-    return [n for _, n in values]
-
-
-def bundle_files(records: list[PageRecord], runtime: dict[str, bytes]) -> dict[str, bytes]:
-    """Every file of the bundle by its path in it: each language's index, fragments,
-    filters and metadata, the entry file, and Pagefind's runtime (`runtime`, from the
-    pinned binary: its JS, CSS and the WASM of each language it has one for)."""
-    files: dict[str, bytes] = {}
-    languages = {}
-    for language, pages in _languages(records).items():
-        written, meta_hash = _language_files(language, pages)
-        files.update(written)
-        wasm = f"wasm.{language}.pagefind"
-        languages[language] = {"hash": meta_hash,
-                               "wasm": language if wasm in runtime else None,
-                               "page_count": len(pages)}
-        if wasm in runtime:
-            files[wasm] = runtime[wasm]
-    for name, data in runtime.items():
-        if not name.startswith("wasm.") or name == "wasm.unknown.pagefind":
-            files[name] = data
-    entry = {"version": PAGEFIND_VERSION, "languages": languages,
-             "include_characters": list(WORD_SYMBOLS)}
-    files["pagefind-entry.json"] = _json(entry).encode("utf-8")
-    return files
 
 
 def write_files(files: dict[str, bytes], folder: Path, reuse: list[Path] = ()) -> int:
