@@ -205,7 +205,8 @@ def render_template(template: jinja2.Template, variables: dict) -> str:
     C speed; a template given globals of its own is rendered Jinja's way."""
     env = template.environment
     scope = template.globals
-    if not isinstance(scope, ChainMap) or scope.maps != [{}, env.globals]:
+    if not isinstance(scope, ChainMap) or len(scope.maps) != 2 or scope.maps[0] or (
+            scope.maps[1] is not env.globals):
         return template.render(variables)
     context = env.context_class(env, {**env.globals, **variables}, template.name,
                                 template.blocks, env.globals)
