@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chronicle import write
+from chronicle.content.load import collector_paused
 from chronicle.content.store import ContentStore
 from chronicle.diagnostics import ContentError, Diagnostic, error
 from chronicle.link import Linked, link
@@ -173,21 +174,22 @@ class Builder:
             gc.unfreeze()  # what warm() froze of the last build may now be garbage
         config = chronology.config
         out = where[1] if where[1] is not None else root / config.output_dir
-        with timed("build.link"):
-            linked = link(chronology)
-        theme = theme_dir(root, config.theme)
-        folders = template_dirs(root, theme)
-        env = make_environment(folders)
-        with timed("build.plan"):
-            pages = plan(linked) + static_pages(theme / "static", "static/") + static_pages(
-                root / "static")
-            _check_urls(pages)
-        with timed("build.keys"):
-            fingerprint = Fingerprints(linked)
-            templates = template_digests(env, folders)
-            shared = _shared_digest(repr(config))
-            keys = {page.url: _page_key(page, fingerprint, templates, shared)
-                    for page in pages}
+        with collector_paused():  # like loading: many objects kept, no cycles to find
+            with timed("build.link"):
+                linked = link(chronology)
+            theme = theme_dir(root, config.theme)
+            folders = template_dirs(root, theme)
+            env = make_environment(folders)
+            with timed("build.plan"):
+                pages = plan(linked) + static_pages(theme / "static", "static/") + (
+                    static_pages(root / "static"))
+                _check_urls(pages)
+            with timed("build.keys"):
+                fingerprint = Fingerprints(linked)
+                templates = template_digests(env, folders)
+                shared = _shared_digest(repr(config))
+                keys = {page.url: _page_key(page, fingerprint, templates, shared)
+                        for page in pages}
 
         previous = write.read_manifest(root, out)
         stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
