@@ -40,13 +40,7 @@ PAGEFIND_VERSION = "1.5.2"
 #: Bumped when this writer's output changes: cached page records and bundles made by an
 #: older version are not reused.
 RECORD_VERSION = "3"
-#: options.rs `default_index_chunk_size`: locations per word-index file.
-CHUNK_SIZE = 20000
 GZIP_LEVEL = 6  # as pagefind_canon compresses: the filters and metadata come out the same
-#: The word chunks are rewritten whenever a word changes: level 3 takes a third of level
-#: 6's time at 10k events for 12% more bytes (3.2 MB, of which a search fetches a chunk or
-#: two; Pagefind's level 9 is 4% smaller and takes six times longer again).
-INDEX_GZIP_LEVEL = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +73,7 @@ _TABLE_LOW, _TABLE_HIGH = -256, 1 << 16
 _INTS = [encode(v) for v in range(_TABLE_LOW, _TABLE_HIGH)]  # the usual locations, encoded
 
 
-def _cbor_ints(values: list[int]) -> bytes:
+def cbor_ints(values: list[int]) -> bytes:
     """A CBOR array of integers, shortest form, as minicbor writes it."""
     table = _INTS
     try:
@@ -91,7 +85,7 @@ def _cbor_ints(values: list[int]) -> bytes:
     return head(4, len(values)) + body
 
 
-_EMPTY = _cbor_ints([])
+_EMPTY = cbor_ints([])
 _DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
 _ONE_LOCATION = b"\x82" + encode(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
 
@@ -131,7 +125,7 @@ def _meta_locations(entries) -> list[int]:
     return packed
 
 
-def _json(value: object) -> str:
+def compact_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -159,7 +153,7 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     filters = dict(sorted(parsed.filters.items()))
     anchor_list = [{"element": e, "id": i, "text": t, "location": loc}
                    for e, i, t, loc in anchors]
-    fragment = _json({"url": url, "content": content, "word_count": word_count,
+    fragment = compact_json({"url": url, "content": content, "word_count": word_count,
                       "filters": filters, "meta": meta, "anchors": anchor_list}).encode()
     own_fields = tuple(sorted(meta))
     fields = own_fields if fields is None else fields
@@ -191,18 +185,18 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                      for p in positions]
         if len(positions) == 1 and positions[0][2] is None:
             locs = _pack_locations(positions)
-            packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+            packed[stem] = (cbor_ints(locs) + _EMPTY, len(locs))
             continue
         plain = [p for p in positions if p[2] is None]
         if plain:
             locs = _pack_locations(plain)
-            packed[stem] = (_cbor_ints(locs) + _EMPTY, len(locs))
+            packed[stem] = (cbor_ints(locs) + _EMPTY, len(locs))
         if len(plain) != len(positions):
             forms: dict[str, list] = {}
             for p in positions:
                 if p[2] is not None:
                     forms.setdefault(p[2], []).append(p)
-            variants[stem] = tuple((form, _cbor_ints(_pack_locations(forms[form])) + _EMPTY)
+            variants[stem] = tuple((form, cbor_ints(_pack_locations(forms[form])) + _EMPTY)
                                    for form in sorted(forms))
     for stem, entries in meta_words.items():  # index/mod.rs: meta locations join the page's
         plain = [e for e in entries if e[2] is None]
@@ -210,10 +204,10 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
             meta_locs = _meta_locations(plain)
             if stem in packed:
                 locs_bytes, count = packed[stem]
-                packed[stem] = (locs_bytes[:-len(_EMPTY)] + _cbor_ints(meta_locs),
+                packed[stem] = (locs_bytes[:-len(_EMPTY)] + cbor_ints(meta_locs),
                                 count + len(meta_locs))
             else:
-                packed[stem] = (_EMPTY + _cbor_ints(meta_locs), len(meta_locs))
+                packed[stem] = (_EMPTY + cbor_ints(meta_locs), len(meta_locs))
         forms = {}
         for e in entries:
             if e[2] is not None:
@@ -221,14 +215,14 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
         if forms:
             known = dict(variants.get(stem, ()))
             for form in sorted(forms):
-                meta_locs = _cbor_ints(_meta_locations(forms[form]))
+                meta_locs = cbor_ints(_meta_locations(forms[form]))
                 if form in known:
                     known[form] = known[form][:-len(_EMPTY)] + meta_locs
                 else:
                     known[form] = _EMPTY + meta_locs
             variants[stem] = tuple(known.items())
     return PageRecord(url, language, parsed.has_custom_body, bool(words), full_hash(fragment),
-                      _gzip(fragment), word_count,
+                      compressed(fragment), word_count,
                       tuple((k, tuple(v)) for k, v in filters.items()),
                       tuple(sorted(parsed.sort.items())), fields, packed, variants)
 
@@ -241,30 +235,8 @@ def full_hash(data: bytes) -> str:
 _HEX = [format(b, "x") for b in range(256)]
 
 
-def _gzip(raw: bytes, level: int = GZIP_LEVEL) -> bytes:
+def compressed(raw: bytes, level: int = GZIP_LEVEL) -> bytes:
     return gzip.compress(SIGNATURE + raw, compresslevel=level, mtime=0)
-
-
-def _gzip_index(raw: bytes) -> bytes:
-    return _gzip(raw, INDEX_GZIP_LEVEL)
-
-
-def _gzip_all(named: list[tuple[str, bytes]]) -> dict[str, bytes]:
-    """Compress in a few threads (zlib lets go of the GIL): the word chunks are big."""
-    if len(named) < 4:
-        return {name: _gzip_index(raw) for name, raw in named}
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return dict(zip([n for n, _ in named], pool.map(_gzip_index, [r for _, r in named]),
-                        strict=True))
-
-
-def _short_hash(full: str, taken, start: int) -> str:
-    short = full[:start]
-    while short in taken and len(short) < len(full):
-        short = full[:len(short) + 1]
-    return short
 
 
 def site_fields(records: list[PageRecord]) -> tuple[str, ...]:
