@@ -378,7 +378,7 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
                 reader = functools.partial(RenderedPages, staging)
             readings = render_all(todo, staging, env, config, reader)
         if search:
-            with timed("build.search"):
+            with timed("build.search"), collector_paused():  # a word's postings: no cycles
                 # part of the site, swapped in with it; the old bundle is linked in when
                 # the searchable text is unchanged
                 index_site(staging, previous=out, fresh=readings,
