@@ -78,6 +78,8 @@ class BatchReader:
                  cache: Path | None, fragments: Path | None = None):
         self._part_of, self._exclude, self._cache = part_of, exclude, cache
         self._fragments = fragments
+        if fragments is not None:
+            fragments.mkdir(exist_ok=True)  # once, not per page
         self.keys: list[tuple[str, str | None]] = []
         self.run = Run()
         self._part: str | None = None
@@ -92,7 +94,6 @@ class BatchReader:
         record = read_page("/" + name, part, self._exclude)
         self.keys.append((name, key))
         if self._fragments is not None:
-            self._fragments.mkdir(exist_ok=True)
             (self._fragments / fragment_file(record.fragment_hash)).write_bytes(
                 record.fragment)
         self.run.add(record, fragment=self._fragments is None)
