@@ -401,7 +401,7 @@ def _index_site(site: Path, previous: Path | str | None, cache_dir: Path | str |
         pages = searchable_input(site)
         digest = input_digest(pages, version)
     else:
-        keys = {name: key for names, _, _ in fresh or () for name, key in names}
+        keys = {name: key for read, _, _ in fresh or () for name, key in read}
         if names is None:
             names = [p.as_posix() for p in searchable_pages(site)]
         pages = page_inputs(site, sorted(names), searchable_part, EXCLUDE, cache, keys)
