@@ -135,7 +135,7 @@ class _Plan:
                 raise _Unusual
             if tag == "img" and "src" in attributes:
                 image = (attributes["src"], attributes.get("alt"))
-        elif tag == "html" or (tag in RAW_TEXT_TAGS and tag != "title"):
+        elif self.kind(tag) == UNUSUAL:  # not void: the html element, script, style...
             raise _Unusual
         elif matched:
             if status == BODY:
@@ -337,8 +337,7 @@ class _Reader:
                 out.append(f" ___PAGEFIND_AUTO_WEIGHT___{AUTO_WEIGHTS[tag]}  ")
             elif tag in SENTENCE_TAGS:
                 out.append(" ")
-            kind = SLOW if specs or tag in AUTO_WEIGHTS or tag == "title" else (
-                SENTENCE if tag in SENTENCE_TAGS else PLAIN)
+            kind = SLOW if specs else self.plan.kind(tag)  # not excluded: matched is ignored
             stack.append((tag, kind, len(out), anchors, INDEXING, specs))
         if tag == "title":
             return self._raw_text(tag, position, anchors)
