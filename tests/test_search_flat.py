@@ -47,7 +47,9 @@ def test_the_test_sites_pages_are_read_flat_and_alike(name, copy_site, build_sit
     _assert_read_alike(_pages(build_site(copy_site(name), search=False)))
 
 
-def test_a_generated_chronologys_pages_are_read_flat_and_alike(tmp_path):
+def _generated_pages(tmp_path: Path, events: int, seed: int) -> list[tuple[str, str]]:
+    """The searchable pages of a benchmark chronology of `events` events, built without
+    search."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         from generate import generate, write_chronicle
@@ -55,9 +57,13 @@ def test_a_generated_chronologys_pages_are_read_flat_and_alike(tmp_path):
         sys.path.remove(str(REPO / "benchmarks"))
     from chronicle.build import build
 
-    write_chronicle(generate(150, seed=3), tmp_path / "chronology")
+    write_chronicle(generate(events, seed=seed), tmp_path / "chronology")
     build(tmp_path / "chronology", tmp_path / "site", search=False)
-    _assert_read_alike(_pages(tmp_path / "site"))
+    return _pages(tmp_path / "site")
+
+
+def test_a_generated_chronologys_pages_are_read_flat_and_alike(tmp_path):
+    _assert_read_alike(_generated_pages(tmp_path, 150, seed=3))
 
 
 def test_pages_the_flat_reading_does_not_cover_go_to_the_parser():
@@ -144,16 +150,7 @@ def _assert_words_alike(digest: str, anchor_content: dict[str, str]) -> None:
 
 
 def test_a_generated_chronologys_words_are_read_alike_by_stretches_and_one_by_one(tmp_path):
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from generate import generate, write_chronicle
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    from chronicle.build import build
-
-    write_chronicle(generate(60, seed=5), tmp_path / "chronology")
-    build(tmp_path / "chronology", tmp_path / "site", search=False)
-    for _, html in _pages(tmp_path / "site"):
+    for _, html in _generated_pages(tmp_path, 60, seed=5):
         parsed = parse_page(html, CHRONICLE)
         assert "___PAGEFIND_AUTO_WEIGHT___" in parsed.digest
         _assert_words_alike(parsed.digest, parsed.anchor_content)
