@@ -361,7 +361,7 @@ def _entity_pages(linked: Linked, names: _Names, kind: str, entities: dict, even
             deps = (*own, *names.of_events(chunk), *shared)
             pages.append(Page(entity_url(kind, entity_id, number), kind[:-1], template,
                               context, deps))
-    pages += _entity_list_pages(kind, names, entities, totals_of)
+    pages += _entity_list_pages(kind, named, entities, totals_of)
     return pages
 
 
@@ -373,7 +373,7 @@ def _entity_context(linked, kind, entity, chunk, totals, pager, extra) -> dict:
     return context
 
 
-def _entity_list_pages(kind, names: _Names, entities, totals_of) -> list[Page]:
+def _entity_list_pages(kind, named: Callable[[str], str], entities, totals_of) -> list[Page]:
     empty = Totals()
     rows = sorted(entities.values(), key=lambda e: (e.name.casefold(), e.id))
     slices = _chunks(rows, LIST_PAGE_ENTITIES)
@@ -384,7 +384,6 @@ def _entity_list_pages(kind, names: _Names, entities, totals_of) -> list[Page]:
         context = partial(dict, title=kind.capitalize(), entries=listed, pager=pager)
         if kind == "places":
             context = partial(_places_list_context, context, listed, list_url(kind, number))
-        named = names.actor if kind == "actors" else names.place
         deps = (*(named(e.id) for e in chunk), f"={[t for _, t in listed]!r}{len(slices)}")
         pages.append(Page(list_url(kind, number), kind, f"{kind}.html", context, deps))
     return pages
