@@ -69,8 +69,9 @@ def signature(file: str) -> Signature:
 def _fields_reducer(cls: type) -> object:
     """Rebuild a frozen dataclass by its constructor: twice as fast to load as the default
     field-by-field __setstate__ of slotted dataclasses."""
-    fields = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
-    if len(dataclasses.fields(cls)) == 1:
+    names = [field.name for field in dataclasses.fields(cls)]
+    fields = operator.attrgetter(*names)
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
         return lambda obj: (cls, (fields(obj),))
     return lambda obj: (cls, fields(obj))
 
