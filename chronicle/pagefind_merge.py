@@ -104,10 +104,12 @@ class LanguageRun:
     words: dict[str, Postings] = field(default_factory=dict)
     forms: dict[str, dict[str, Postings]] = field(default_factory=dict)
 
-    def add(self, record: PageRecord, fragment: bool = True) -> None:
-        """The next page; without its `fragment` when that is written to a file apart."""
+    def add(self, record: PageRecord, placed: bool | None = None) -> None:
+        """The next page, with its fragment's bytes, or `placed`, when the fragment was
+        written to a file instead (see `place_fragment`)."""
         number = len(self.pages)
-        self.pages.append((record.fragment_hash, record.fragment if fragment else None,
+        self.pages.append((record.fragment_hash,
+                           record.fragment if placed is None else placed,
                            record.word_count, record.filters, record.sort,
                            record.meta_fields))
         words = self.words
@@ -153,9 +155,44 @@ class LanguageRun:
                    {s: {f: _postings(p) for f, p in fs.items()} for s, fs in forms.items()})
 
 
-def fragment_file(fragment_hash: str) -> str:
-    """The name of a fragment written apart (see run_files)."""
-    return f"{fragment_hash}.pf_fragment"
+#: Hex digits of its hash that name a page's fragment file, unless an earlier page (in
+#: index order) has a hash that begins alike: then one more digit, and so on.
+SHORT_HASH_HEX = 7
+#: Where `place_fragment` writes a fragment whose usual name another page took.
+APART = "apart"
+
+
+def fragment_name(language: str, fragment_hash: str) -> str:
+    """A fragment's usual path in the bundle."""
+    return f"fragment/{language}_{fragment_hash[:SHORT_HASH_HEX]}.pf_fragment"
+
+
+def place_fragment(folder: str, language: str, fragment_hash: str, data: bytes) -> bool:
+    """Write a page's fragment into `folder` (the bundle's files as `run_files` names them)
+    where the bundle will most likely want it: at its usual name, so the build moves the
+    whole folder into the bundle at once instead of ten thousand files one by one. When
+    that name is taken (another page's hash begins alike: a few pages at 50,000 events),
+    the fragment goes apart, by its full hash, and run_files sorts out who gets the name.
+    True when written at its usual name."""
+    try:
+        _write_new(os.path.join(folder, fragment_name(language, fragment_hash)), data)
+        return True
+    except FileExistsError:
+        apart = os.path.join(folder, APART)
+        os.makedirs(apart, exist_ok=True)
+        _write_new(os.path.join(apart, f"{fragment_hash}.pf_fragment"), data)
+        return False
+
+
+def _write_new(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _postings(plain: tuple) -> Postings:
@@ -184,19 +221,24 @@ class Run:
 
 
     def add(self, record: PageRecord, custom_body: bool = True,
-            fragment: bool = True) -> None:
+            placed: bool | None = None) -> None:
         """The next page; `custom_body`: whether the site has a page that marks its body
         (when it does, pages that do not are left out); see LanguageRun.add."""
         self.read_in.add(record.language)
         self.custom_body |= record.has_custom_body
         if not record.has_custom_body and record.has_words:
             self.unmarked_with_words = True
-        if (custom_body and not record.has_custom_body) or not record.has_words:
+        if not self.keeps(record, custom_body):
             return
         language = self.languages.get(record.language)
         if language is None:
             language = self.languages[record.language] = LanguageRun()
-        language.add(record, fragment)
+        language.add(record, placed)
+
+    @staticmethod
+    def keeps(record: PageRecord, custom_body: bool = True) -> bool:
+        """Whether `add` lists the page (and so the bundle needs its fragment)."""
+        return record.has_words and (record.has_custom_body or not custom_body)
 
 
 def merge_run(records: Iterable[PageRecord], custom_body: bool = True) -> Run:
@@ -288,11 +330,16 @@ def _language_files(language: str, run: LanguageRun, fragment_files: Path | None
             by_value = filters.setdefault(name, {})
             for value in values:
                 by_value.setdefault(value, []).append(number)
-        short = _short_hash(f"{language}_{fragment_hash}", fragments, prefix_length)
+        short = _short_hash(f"{language}_{fragment_hash}", fragments,
+                            len(language) + 1 + SHORT_HASH_HEX)
         fragments.add(short)
         pages.append([short, word_count])
-        files[f"fragment/{short}.pf_fragment"] = (
-            fragment if fragment is not None else fragment_files / fragment_file(fragment_hash))
+        if fragment.__class__ is bytes:
+            files[f"fragment/{short}.pf_fragment"] = fragment
+        else:  # written by place_fragment, at its usual name (True) or apart
+            files[f"fragment/{short}.pf_fragment"] = fragment_files / (
+                fragment_name(language, fragment_hash) if fragment
+                else f"{APART}/{fragment_hash}.pf_fragment")
 
     words, forms = run.words, run.forms
     chunks, chunk, size = [], [], 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle import forked
-from chronicle.pagefind_merge import Run, fragment_file, join_runs
+from chronicle.pagefind_merge import Run, join_runs, place_fragment
 from chronicle.pagefind_writer import RECORD_VERSION, PageRecord, read_page, site_fields
 
 PARALLEL_MIN_PAGES = 400  # below this, forking workers costs more than it saves
@@ -67,8 +67,9 @@ PART_PREFIX = "search-part-"  # a worker's records, joined into CACHE_FILE by `j
 class BatchReader:
     """Reads pages for the index as a render worker writes them (in index order, each
     once, its HTML dropped at once): each page's key, and the pages merged as a run
-    (pagefind_merge). The worker also writes each page's fragment into `fragments` (so
-    the run holds its hash, not its bytes), and the records for the next index into
+    (pagefind_merge). The worker also writes each page's fragment into `fragments`, as
+    the bundle names it (see `place_fragment`; the run holds where, not its bytes), and
+    the records for the next index into
     `cache`, as the body of a marshalled dict (version 2, which refers to nothing outside
     itself, so the parent joins the bodies into the cache file without decoding them)."""
 
@@ -77,9 +78,9 @@ class BatchReader:
     def __init__(self, part_of: Callable[[str], str | None], exclude: tuple[str, ...],
                  cache: Path | None, fragments: Path | None = None):
         self._part_of, self._exclude, self._cache = part_of, exclude, cache
-        self._fragments = fragments
+        self._fragments = None if fragments is None else os.fspath(fragments)
         if fragments is not None:
-            fragments.mkdir(exist_ok=True)  # once, not per page
+            (fragments / "fragment").mkdir(parents=True, exist_ok=True)  # once, not per page
         self.keys: list[tuple[str, str | None]] = []
         self.run = Run()
         self._part: str | None = None
@@ -93,10 +94,11 @@ class BatchReader:
         key = page_key("/" + name, part, self._exclude)
         record = read_page("/" + name, part, self._exclude)
         self.keys.append((name, key))
-        if self._fragments is not None:
-            (self._fragments / fragment_file(record.fragment_hash)).write_bytes(
-                record.fragment)
-        self.run.add(record, fragment=self._fragments is None)
+        placed = None
+        if self._fragments is not None and self.run.keeps(record):
+            placed = place_fragment(self._fragments, record.language, record.fragment_hash,
+                                    record.fragment)
+        self.run.add(record, placed=placed)
         if self._cache is not None:
             self._keep(marshal.dumps({key: record.as_tuple()}, 2)[1:-1])
 

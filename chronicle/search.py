@@ -44,7 +44,7 @@ from pathlib import Path
 
 from chronicle.cli import ChronicleError
 from chronicle.pagefind_canon import canonicalise
-from chronicle.pagefind_merge import bundle_files, run_files
+from chronicle.pagefind_merge import APART, bundle_files, run_files
 from chronicle.pagefind_records import (
     BatchReader,
     BatchReading,
@@ -54,6 +54,7 @@ from chronicle.pagefind_records import (
     read_inputs,
 )
 from chronicle.pagefind_writer import PAGEFIND_VERSION, RECORD_VERSION, write_files
+from chronicle.timing import timed
 from chronicle.write import CACHE_DIR
 
 #: Pagefind writes its bundle here, relative to the site; the search page loads it from there.
@@ -404,7 +405,8 @@ def _index_site(site: Path, previous: Path | str | None, cache_dir: Path | str |
         keys = {name: key for read, _, _ in fresh or () for name, key in read}
         if names is None:
             names = [p.as_posix() for p in searchable_pages(site)]
-        pages = page_inputs(site, sorted(names), searchable_part, EXCLUDE, cache, keys)
+        with timed("search.inputs"):
+            pages = page_inputs(site, sorted(names), searchable_part, EXCLUDE, cache, keys)
         digest = keys_digest(pages, version, writer)
     if _bundle_digest(site) == digest:
         return IndexReport(len(pages), time.perf_counter() - start, reused=True)
@@ -475,16 +477,17 @@ def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: 
     """Chronicle's own writer: the runs merged where the pages were rendered, joined, when
     those were all the pages; else each page read (or its reading reused), then merged.
     Files equal to those of the bundles in `reuse` are linked from them."""
-    run = joined_run(pages, fresh, cache) if fresh and pages else None
+    with timed("search.join"):
+        run = joined_run(pages, fresh, cache) if fresh and pages else None
     if run is not None:
         runtime = runtime_files(executable, sorted(run.read_in), cache)
-        files = run_files(run, runtime, site / FRAGMENTS)
+        with timed("search.files"):
+            files = run_files(run, runtime, site / FRAGMENTS)
+        with timed("search.fragments"):
+            _move_fragments(site / FRAGMENTS, staging, files)
         written = {name: data for name, data in files.items() if isinstance(data, bytes)}
-        write_files(written, staging, reuse)
-        for name, data in files.items():  # fragments the workers wrote: moved in
-            if not isinstance(data, bytes):
-                os.makedirs(os.path.dirname(staging / name), exist_ok=True)
-                os.replace(data, staging / name)
+        with timed("search.write"):
+            write_files(written, staging, reuse)
     elif pages:
         records, _ = read_inputs(site, pages, EXCLUDE, searchable_part, cache)
         languages = sorted({r.language for r in records})
@@ -492,6 +495,23 @@ def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: 
         write_files(files, staging, reuse)
     staging.mkdir(exist_ok=True)
     (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+
+
+def _move_fragments(fragments: Path, staging: Path, files: dict[str, bytes | Path]) -> None:
+    """Move the fragments the render workers wrote into the bundle: their folder at once,
+    then the few whose name the bundle gives differs from the one they were written under
+    (see pagefind_merge.place_fragment): first those that must leave a usual name, then
+    those written apart, which may take it."""
+    staging.mkdir(exist_ok=True)
+    if (fragments / "fragment").is_dir():
+        os.rename(fragments / "fragment", staging / "fragment")
+    prefix = f"{fragments}{os.sep}"
+    moves = [(str(source)[len(prefix):].replace(os.sep, "/"), name)
+             for name, source in files.items()
+             if isinstance(source, Path) and str(source) != prefix + name.replace("/", os.sep)]
+    for written, name in sorted(moves, key=lambda move: move[0].startswith(APART)):
+        source = fragments / written if written.startswith(APART) else staging / written
+        os.replace(source, staging / name)
 
 
 def carry_over_index(old_site: Path, new_site: Path) -> None:

@@ -58,3 +58,57 @@ def test_a_site_whose_pages_mark_no_body_cannot_be_joined_from_runs():
     assert join_runs([merge_run(read[:2]), merge_run(read[2:])]) is None
     whole = bundle_files(read, RUNTIME)
     assert sum(name.startswith("fragment/") for name in whole) == 4
+
+
+@pytest.mark.parametrize("forking", [False, True], ids=["one process", "forked workers"])
+def test_fragments_written_by_render_workers_get_the_names_the_bundle_gives(
+        tmp_path, monkeypatch, forking):
+    """Render workers write each page's fragment under its usual short name, or apart when
+    another page took it first; the bundle must still name each fragment as Pagefind's page
+    order does (the first page keeps the short name, a later one gets a longer one). With
+    one hex digit in a short name instead of seven, most pages collide, as a few do at
+    50,000 events; the bundle equals the one indexed from the files on disk."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from chronicle import pagefind_merge, pagefind_records, search
+    from chronicle.build import build
+    from chronicle.render import batch
+
+    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
+    sys.path.insert(0, benchmarks)
+    try:
+        from generate import generate, write_chronicle
+    finally:
+        sys.path.remove(benchmarks)
+    chronology = tmp_path / "chronology"
+    write_chronicle(generate(60), chronology)
+    monkeypatch.setenv(search.WRITER_SWITCH, "chronicle")
+    monkeypatch.setattr(pagefind_merge, "SHORT_HASH_HEX", 1)
+    if forking:
+        monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    joined = []
+    monkeypatch.setattr(search, "run_files",
+                        lambda run, *args: joined.append(run) or run_files(run, *args))
+    pagefind_records._MEMORY.clear()
+    pagefind_records._FILES.clear()
+    site = chronology / "site"
+    build(chronology)
+    assert len(joined) == 1  # the workers' runs were joined, their fragments moved in
+    names = sorted(p.name for p in (site / search.BUNDLE / "fragment").iterdir())
+    assert len(names) > 60
+    assert any(len(name) > len("en_0.pf_fragment") for name in names)  # names collided
+    assert not (site / search.FRAGMENTS).exists()
+
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(search.BUNDLE))
+    pagefind_records._MEMORY.clear()
+    pagefind_records._FILES.clear()
+    search.index_site(copy, cache_dir=tmp_path / "copy-cache")
+    assert _files(copy / search.BUNDLE) == _files(site / search.BUNDLE)
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
