@@ -109,7 +109,10 @@ def _pss(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path) -> Run:
-    """Wall time, peak tree memory and largest-process memory of one command."""
+    """Wall time, peak tree memory and largest-process memory of one command. Each starts
+    with the disk idle: what earlier runs wrote or deleted is flushed first (untimed), so
+    a build is not slowed by the write-back of the one before it."""
+    os.sync()
     process = subprocess.Popen(
         [sys.executable, "-c", RUSAGE_WRAPPER, *command], cwd=cwd,
         stderr=subprocess.PIPE, text=True)
