@@ -351,14 +351,15 @@ def _page_key(page: Page, fingerprint: Fingerprints, templates: dict[str, str],
     """A page's cache key: a hash of its URL, its template (with every template that one
     uses), the configuration and every input it reads. Equal keys mean equal bytes, so a
     matching page is not rendered again."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(page.url.encode() + b"\0" + (page.template or "").encode() + b"\0")
-    digest.update(shared)
-    if page.template is not None:
+    template = page.template
+    # one hash of all the parts joined (the same bytes as one update per part): it runs
+    # for every page of a build
+    parts = [f"{page.url}\0{template or ''}\0".encode(), shared]
+    if template is not None:
         # a template that is missing gets a key of its own; rendering reports it
-        digest.update(templates.get(page.template, "missing").encode())
-    digest.update(fingerprint.joined(page.deps))
-    return digest.hexdigest()
+        parts.append(templates.get(template, "missing").encode())
+    parts.append(fingerprint.joined(page.deps))
+    return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
 def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,

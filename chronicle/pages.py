@@ -166,14 +166,17 @@ def _figure(figure: Figure | None) -> tuple | None:
 
 class _Names:
     """The dependency strings of one plan, each made once and shared by all the pages that
-    name it: a plan of 50,000 events names an event some 700,000 times."""
+    name it: a plan of 50,000 events names an event some 700,000 times. `charts` and
+    `filters` key the charts and filter forms of its pages, made as cheaply."""
 
-    __slots__ = ("actors", "events", "places")
+    __slots__ = ("actors", "charts", "events", "filters", "places")
 
     def __init__(self, linked: Linked):
         self.events = [f"event:{event.id}" for event in linked.events]
         self.actors = {actor_id: f"actor:{actor_id}" for actor_id in linked.actors}
         self.places = {place_id: f"place:{place_id}" for place_id in linked.places}
+        self.charts = explore.ChartKeys(linked.events)
+        self.filters = explore.FilterKeys(linked.actors, linked.places)
 
     def of_events(self, indices: Iterable[int]) -> list[str]:
         return list(map(self.events.__getitem__, indices))
@@ -245,9 +248,8 @@ def _home_pages(linked: Linked, names: _Names) -> list[Page]:
 
     deps = (*names.of_events(recent),
             f"={summaries!r}", f"={linked.totals!r}",
-            *explore.filter_deps([linked.events[i] for i in recent], linked.actors,
-                                 linked.places),
-            *explore.chart_deps(linked.events))
+            *names.filters.deps([linked.events[i] for i in recent]),
+            *names.charts.deps(range(len(linked.events))))
     return [
         Page("index.html", "home", "index.html", context, deps),
         Page("search/index.html", "search", "search.html",
@@ -280,8 +282,7 @@ def _year_pages(linked: Linked, names: _Names) -> list[Page]:
             context = partial(_year_context, linked, year, set(chunk), pager, neighbours)
             deps = (*names.of_events(chunk),
                     f"={year.totals!r}{neighbours!r}{len(slices)}",
-                    *explore.filter_deps([linked.events[i] for i in chunk], linked.actors,
-                                         linked.places))
+                    *names.filters.deps([linked.events[i] for i in chunk]))
             pages.append(Page(year_url(year.year, number), "year", "year.html", context, deps))
     return pages
 
@@ -400,10 +401,6 @@ def _entity_chart(linked: Linked, indices: list[int], name: str) -> dict:
     return explore.chart_context(events, title=f"{name}: events over time", small=True)
 
 
-def _entity_chart_deps(linked: Linked, indices: list[int]) -> tuple[str, ...]:
-    return explore.chart_deps([linked.events[i] for i in indices])
-
-
 def _actor_pages(linked: Linked, names: _Names) -> list[Page]:
     def extra(actor_id: str) -> dict:
         return {
@@ -420,7 +417,7 @@ def _actor_pages(linked: Linked, names: _Names) -> list[Page]:
         named = [a for a, _ in co] + linked.affiliated_with.get(actor_id, []) + \
             linked.affiliates.get(actor_id, [])
         return (*map(names.actor, named), f"={co!r}",
-                *_entity_chart_deps(linked, linked.actor_events.get(actor_id, [])))
+                *names.charts.deps(linked.actor_events.get(actor_id, [])))
 
     return _entity_pages(linked, names, "actors", linked.actors, linked.actor_events,
                          linked.actor_totals, extra, extra_deps)
@@ -441,7 +438,7 @@ def _place_pages(linked: Linked, names: _Names) -> list[Page]:
     def extra_deps(place_id: str) -> tuple[str, ...]:
         near = linked.nearby.get(place_id, [])
         return (*(names.place(p) for p, _ in near), f"={near!r}",
-                *_entity_chart_deps(linked, linked.place_events.get(place_id, [])),
+                *names.charts.deps(linked.place_events.get(place_id, [])),
                 *maps.deps(linked.places[place_id], [linked.places[p] for p, _ in near]))
 
     return _entity_pages(linked, names, "places", linked.places, linked.place_events,
