@@ -13,6 +13,10 @@ exclusions, anchors, automatic titles and images. Anything else (metadata, sorts
 index-attrs, a body mark inside a paragraph, end tags that do not match, script or style
 outside an ignored part...) makes `parse_flat` return None, and the caller reads the page
 with pagefind_html's parser, whose result this equals (tests/test_search_flat.py).
+
+Two readings share those rules: `_read_split`, for pages in searchable_part's form (most),
+cuts the ignored parts out and splits the rest into tags with one C-level re.split; the
+token-by-token `_Reader` takes what it cannot prove it reads alike.
 """
 
 from __future__ import annotations
@@ -61,6 +65,17 @@ _SKIPPED, _RUN, _CLOSING, _NAME, _ATTRIBUTES_GROUP, _TRAIL, _LONE = 1, 2, 4, 5, 
 _SENTENCE_ENDS = frozenset("_'\")$*")
 
 
+#: what a start tag does when its attributes do not matter, for `_read_split`
+_INLINE, _BLOCK, _VOID, _BREAK, _SENTENCE, _SLOW, _ELEMENT, _UNUSUAL = range(8)
+#: searchable_part's prefix: the html element with its language, the title, the body
+_PREFIX = re.compile(r'<!DOCTYPE html><html(?: lang="([^"&<>]*)")?><head>'
+                     r"(?:<title>([^<]*)</title>)?</head>(?=<body>)")
+#: a tag in three parts for re.split: an end tag's slash, the name, the attributes
+_TAG_PARTS = re.compile(rf"<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>")
+#: what an ignored element's content is cut down to (never in a page `_read_split` reads)
+_CUT = "\x02"
+
+
 class _Unusual(Exception):
     """The page needs pagefind_html's parser."""
 
@@ -90,6 +105,32 @@ class _Plan:
             rf"|({run.format(3)})"
             rf"|<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>({run.format(8)})?"
             r"|(<)", re.S)
+
+        # `_read_split`: where an ignored element may start (a tag an exclusion names, or
+        # a data-pagefind attribute), and what each tag name's start does
+        names = sorted(exclusions.tags | set(exclusions.by_tag))
+        # (lower case only: `_read_split` reads no other; an alternation or re.I would
+        # cost the search its skimming from "<" to "<")
+        self.ignorable = re.compile(rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])")
+        self.splits = not self.loose and "head" in exclusions.tags and not (
+            {"html", "title", "body"} & (exclusions.tags | set(exclusions.by_tag)))
+        self.bare: dict[str, int] = {}  # start tags without attributes
+        self.dressed: dict[str, int] = {}  # with attributes other than id and data-pagefind
+
+    def action(self, name: str, dressed: bool) -> int:
+        """What a start tag named `name` does in `_read_split` (remembered by the caller):
+        its attributes matter for some tags whatever they are (`by_attributes`)."""
+        tag = name.lower()
+        kind = self.kind(tag)
+        if name != tag or kind == UNUSUAL:
+            return _UNUSUAL  # (upper case: read the usual way, with names lowered)
+        if dressed and tag in self.by_attributes:
+            return _ELEMENT
+        if kind == PLAIN:
+            if tag in VOID_TAGS:
+                return _BREAK if tag == "br" else _VOID
+            return _INLINE if tag in INLINE_TAGS else _BLOCK
+        return _SENTENCE if kind == SENTENCE else _SLOW
 
     def kind(self, tag: str) -> int:
         found = self.kinds.get(tag)
@@ -155,8 +196,13 @@ def _plan(exclusions: Exclusions) -> _Plan:
 
 def parse_flat(page: str, exclusions: Exclusions) -> ParsedPage | None:
     """The page as pagefind_html.parse_page reads it, or None when it is unusual."""
+    plan = _plan(exclusions)
     try:
-        return _Reader(page, _plan(exclusions)).read()
+        return _read_split(page, plan)
+    except _Unusual:
+        pass
+    try:
+        return _Reader(page, plan).read()
     except _Unusual:
         return None
 
@@ -387,3 +433,192 @@ class _Reader:
         if status == BODY:
             del out[:start]  # what came before the marked element is dropped
             self.body = 2
+
+
+def _read_split(page: str, plan: _Plan) -> ParsedPage:
+    """The page in searchable_part's form, read from one re.split of its tags.
+
+    Most of the time of the token-by-token reading went to the token regex; here the
+    ignored elements an exclusion or data-pagefind-ignore passes over are found first with
+    one search each and their content cut down to `_CUT`, and what is left is split into
+    tags in one C-level pass, which the loop reads with a few steps per tag. A cut is made
+    only where the token reading would pass over the element, and only counts when the
+    split finds `_CUT` right after that element's start tag: anything else raises _Unusual
+    and the page is read token by token."""
+    found = _PREFIX.match(page) if plan.splits else None
+    if found is None or _CUT in page or not page.endswith("</body></html>"):
+        raise _Unusual
+    reader = _Reader(page, plan)
+    language, title = found.groups()
+    if language is not None:
+        reader.language = language.lower()
+    if title is not None:
+        reader.meta["auto_page_title"] = normalize_content(title)
+    kept, cuts = _cut_ignored(page, found.end(), plan, reader.meta)
+    if "<!" in kept or "<?" in kept:
+        raise _Unusual  # comments, declarations: the token reading skips them
+    pieces = _TAG_PARTS.split(kept)
+    if kept.count("<") != len(pieces) // 4:
+        # a "<" in text, or in a tag's quoted value: maybe a cut in a value that took its
+        # closing quote along, so the tag is read as text (or is really a lone "<")
+        raise _Unusual
+    out, stack, meta = reader.out, reader.stack, reader.meta
+    stack.append(("html", PLAIN, 0, None, INDEXING, None))
+    append, push, pop = out.append, stack.append, stack.pop
+    anchor_content = reader.anchor_content
+    bare, dressed, action = plan.bare, plan.dressed, plan.action
+    elements, read_element = plan.elements, plan.read_element
+    sentence_ends = _SENTENCE_ENDS
+    anchors = None
+    if pieces[0]:
+        raise _Unusual  # (kept starts with the body's tag)
+    parts = iter(pieces)
+    next(parts)
+    for closing, name, attributes_text, text in zip(parts, parts, parts, parts, strict=True):
+        if closing:
+            top = pop()
+            if top[0] != name:
+                raise _Unusual
+            kind = top[1]
+            if kind == SENTENCE:
+                last = out[-1][-1]
+                append(". " if last.isalnum() or last in sentence_ends else " ")
+            elif kind != PLAIN:
+                reader.close(top)
+            anchors = stack[-1][3]
+        else:
+            if reader.body == 2:
+                raise _Unusual  # after the marked element: Pagefind drops it
+            if attributes_text:
+                act = dressed.get(name)
+                if act is None:
+                    act = dressed[name] = action(name, True)
+                if act < _ELEMENT and (attributes_text[-1] == "/"
+                                       or "id" in (lowered := attributes_text.lower())
+                                       or "data-pagefind" in lowered):
+                    act = _ELEMENT
+            else:
+                act = bare.get(name)
+                if act is None:
+                    act = bare[name] = action(name, False)
+            if act == _INLINE:
+                push((name, PLAIN, 0, anchors, INDEXING, None))
+            elif act == _BLOCK:
+                push((name, PLAIN, 0, None, INDEXING, None))
+                anchors = None
+            elif act == _SENTENCE:
+                append(" ")
+                push((name, SENTENCE, 0, None, INDEXING, None))
+                anchors = None
+            elif act == _BREAK:
+                append(" ")
+            elif act == _VOID:
+                pass
+            elif act == _UNUSUAL:
+                raise _Unusual
+            else:
+                if act == _SLOW:
+                    status, specs = (IGNORED if name in plan.exclusions.tags else INDEXING), None
+                    inherited = anchors if name in INLINE_TAGS else None
+                else:
+                    reading = elements.get((name, attributes_text))
+                    if reading is None:
+                        reading = read_element(name, attributes_text)
+                    status, specs, element_id, void, image = reading
+                    inherited = anchors if name in INLINE_TAGS else None
+                    if element_id is not None:
+                        counter = reader.anchor_counter
+                        append(f" ___PAGEFIND_ANCHOR___{name}:{counter}:{element_id} ")
+                        reader.anchor_counter += 1
+                        inherited = (inherited or []) + [f"{counter}:{element_id}"]
+                    if void:
+                        if name == "br":
+                            append(" ")
+                        elif (image is not None and "auto_image" not in meta
+                              and ("auto_title" in meta or "title" in meta)):
+                            meta["auto_image"] = image[0]
+                            if image[1] is not None:
+                                meta["auto_image_alt"] = image[1]
+                        status = None
+                if status is None:
+                    pass
+                elif name == "title":
+                    raise _Unusual  # its content is raw text
+                elif status in (IGNORED, EXCLUDED):
+                    if inherited:
+                        raise _Unusual  # an ignored element's own text is not its anchors'
+                    if not specs and name not in ("h1", "title"):
+                        if text != _CUT:
+                            raise _Unusual  # not passed over: read token by token
+                        cuts -= 1
+                        text = ""
+                    elif status == EXCLUDED:
+                        raise _Unusual
+                    push((name, SLOW, len(out), None, IGNORED, specs))
+                else:
+                    reader.open(name, status, 0, inherited, specs)
+                anchors = stack[-1][3]
+        if text:
+            append(text)
+            if anchors:
+                for anchor in anchors:
+                    anchor_content[anchor] = anchor_content.get(anchor, "") + text
+    if cuts or len(stack) > 1:
+        raise _Unusual  # a cut not where it was meant; or unclosed elements
+    return finish_page("".join(out), reader.filters, {}, meta, {}, anchor_content,
+                       reader.body == 2, True, reader.language)
+
+
+def _cut_ignored(page: str, start: int, plan: _Plan, meta: dict[str, str]
+                 ) -> tuple[str, int]:
+    """The page from `start` with the content of each element the token reading would pass
+    over (`_Reader.open`, `ignored_end`) cut down to `_CUT`, and the number of cuts."""
+    kept: list[str] = []
+    search, tag_at, find = plan.ignorable.search, _TAG_PARTS.match, page.find
+    elements, read_element = plan.elements, plan.read_element
+    position = copied = start
+    named = search(page, position)
+    marked = find("data-pagefind-", position)
+    while True:
+        if named is not None and named.start() < position:
+            named = search(page, position)
+        if 0 <= marked < position:
+            marked = find("data-pagefind-", position)
+        if named is not None and (marked < 0 or named.start() < marked):
+            at = named.start()
+            tag = tag_at(page, at)
+        elif marked >= 0:  # a data-pagefind attribute: is it in a start tag?
+            at = page.rfind("<", position, marked)
+            tag = tag_at(page, at) if at >= 0 else None
+            if tag is None or tag.end() <= marked:
+                position = marked + 1  # in text
+                continue
+        else:
+            break
+        if tag is None:
+            position = at + 1  # "<" and a name in text
+            continue
+        position = tag.end()
+        closing, name, attributes_text = tag.groups()
+        if closing:
+            continue
+        name = name.lower()
+        reading = elements.get((name, attributes_text))
+        if reading is None:
+            reading = read_element(name, attributes_text)
+        status, specs, _, void, _ = reading
+        if (status not in (IGNORED, EXCLUDED) or void or specs
+                or name in ("h1", "title")):
+            continue
+        end = ignored_end(page, position, name, meta)
+        if end is None:
+            continue
+        close = page.rfind("<", position, end)
+        end_tag = tag_at(page, close) if close >= 0 else None
+        if (end_tag is None or end_tag.end() != end or not end_tag.group(1)
+                or end_tag.group(2).lower() != name):
+            raise _Unusual
+        kept += (page[copied:position], _CUT)
+        copied, position = close, end
+    kept.append(page[copied:])
+    return "".join(kept), (len(kept) - 1) // 2

@@ -59,8 +59,13 @@ _ALL_SPACES = re.compile(r"\s")
 _ATTRIBUTE_MATCH = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$", re.S)
 _NEWLINES = re.compile(r"(\n|\r\n)+")
 _EXTRANEOUS_SPACES = re.compile(r"\s\s+")
-_MATTERS = re.compile(r"<(?:h1|img|title)[\s/>]", re.I)
-_MATTERS_ALWAYS = re.compile(r"<(?:h1|img)[\s/>]", re.I)
+
+
+def _caseless(name: str) -> str:
+    """A tag name in a pattern, matched in any case of its ASCII letters (what `str.lower`
+    makes one name) with classes instead of re.I, which keeps a pattern that starts with
+    "<" from skimming to each "<": passing over a map's SVG cost twice as much with it."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
 _SIMPLE_SELECTOR = re.compile(
     r"([A-Za-z][\w-]*|\*)?((?:\.[\w-]+|#[\w-]+|\[[\w-]+(?:=\"?[^\]\"]*\"?)?\])*)$")
 _SELECTOR_PART = re.compile(r"\.([\w-]+)|#([\w-]+)|\[([\w-]+)(?:=\"?([^\]\"]*)\"?)?\]")
@@ -210,7 +215,10 @@ def _raw_text_end(tag: str) -> re.Pattern:
 
 @lru_cache(maxsize=64)
 def _same_tag(tag: str) -> re.Pattern:
-    return re.compile(rf"<(/?){tag}(?=[\s/>])", re.I)
+    """`tag`'s start and end tags (group 1: "" or "/"), and the start tags that matter in
+    an ignored element: h1 and img (group 2), title: one scan of its content for both."""
+    return re.compile(rf"<(?:(/?){_caseless(tag)}|({_caseless('h1')}|{_caseless('img')})"
+                      rf"|{_caseless('title')})(?=[\s/>])")
 
 
 def _keeps(node: _Node) -> bool:
@@ -232,22 +240,24 @@ def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int
     time, so they are passed over whole when free of those. (The anchor counter is not
     advanced for them: it only keeps anchor keys unique, and no anchor inside an ignored
     element is written.)"""
-    opening = _same_tag(tag)
+    search = _same_tag(tag).search
     depth, at = 1, position
     while depth:
-        found = opening.search(page, at)
+        found = search(page, at)
         if found is None:
             return None
         at = found.end()
-        if found.group(1):
+        same = found.group(1)
+        if same is None:  # an h1, img or title start tag (`_MATTERS`)
+            if found.group(2) is not None or "auto_page_title" not in meta:
+                return None
+        elif same:
             depth -= 1
         else:
             close = page.find(">", at)
             if close < 0 or page[close - 1] != "/":
                 depth += 1
-    inside = page[position:found.start()]
-    if "data-pagefind-" in inside or (_MATTERS.search(inside) is not None and (
-            _MATTERS_ALWAYS.search(inside) or "auto_page_title" not in meta)):
+    if page.find("data-pagefind-", position, found.start()) >= 0:
         return None
     end = page.find(">", at)
     return len(page) if end < 0 else end + 1

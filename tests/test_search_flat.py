@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chronicle.pagefind_flat import parse_flat
+from chronicle.pagefind_flat import _plan, _read_split, _Unusual, parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
 from chronicle.pagefind_words import read_words
 from chronicle.search import EXCLUDE, searchable_input
@@ -36,6 +36,8 @@ def _assert_read_alike(pages: list[tuple[str, str]]) -> None:
         flat = parse_flat(html, CHRONICLE)
         assert flat is not None, f"{url}: Chronicle's own page is read the slow way"
         assert flat == parse_page(html, CHRONICLE), url
+        # and by the split reading, not the token-by-token one it falls back on
+        assert _read_split(html, _plan(CHRONICLE)) == flat, url
 
 
 def test_the_sample_chronologys_pages_are_read_flat_and_alike(sample_site):
@@ -83,6 +85,58 @@ def test_pages_the_flat_reading_does_not_cover_go_to_the_parser():
         parse_page(html, CHRONICLE)  # the parser reads them all
 
 
+def _split_reads(page: str) -> bool:
+    try:
+        _read_split(page, _plan(CHRONICLE))
+    except _Unusual:
+        return False
+    return True
+
+
+_HEAD = '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
+_TAIL = "</body></html>"
+
+
+@pytest.mark.parametrize("body", [
+    # an excluded tag's name in a quoted value: a cut there would take the quote along
+    '<main data-pagefind-body><p title="<nav>">a</p>b</nav>c<li data-pagefind-ignore>'
+    "</li></main>",
+    '<main data-pagefind-body><p title="<nav>x</nav>">a</p></main>',
+    "<main data-pagefind-body><p title='a\" <nav>x</nav> \"b'>y</p></main>",
+    # the cut's own mark, comments, a lone "<", upper case, raw text
+    "<main data-pagefind-body><nav>x</nav><p>\x02</p></main>",
+    "<main data-pagefind-body><!-- <nav> --><p>a</p></main>",
+    "<main data-pagefind-body><p>1 < 2</p><nav>x</nav></main>",
+    "<main data-pagefind-body><NAV>x</NAV><P>a</P></main>",
+    "<main data-pagefind-body><title>x</title><p>a</p></main>",
+    # an ignored element the token reading reads through (an h1 in it), or cannot close
+    "<main data-pagefind-body><nav><h1>Title</h1></nav><p>a</p></main>",
+    "<main data-pagefind-body><p>a</p><nav>b</main>",
+    "<main data-pagefind-body><nav>a</nav b=\">\">c</main>",
+])
+def test_pages_the_split_reading_cannot_prove_go_on_token_by_token(body):
+    page = _HEAD + body + _TAIL
+    assert not _split_reads(page), page
+    flat = parse_flat(page, CHRONICLE)
+    assert flat is None or flat == parse_page(page, CHRONICLE)
+
+
+@pytest.mark.parametrize("body", [
+    "<main data-pagefind-body><p>a</p><nav><p>b</p></nav><svg><title>t</title></svg></main>",
+    '<main id="m" data-pagefind-body>x<ol class="events"><li>e</li></ol><ol class="sources">'
+    '<li id="s1"><a href="#">One</a> <blockquote><p>q</p></blockquote></li></ol></main>',
+    '<main data-pagefind-body><div hidden><span data-pagefind-filter="type">a &amp; b</span>'
+    '</div><h1>Title</h1><img src="i.png" alt="I"><figure class="map"><svg><title>Map</title></svg>'
+    "</figure><p data-pagefind-ignore><title>t</title></p>"
+    "<section data-pagefind-ignore=all><h2>x</h2><section>y</section></section></main>",
+    "<main data-pagefind-body><nav><nav>a</nav></nav>b<p>c</p><nav></nav></main>",
+])
+def test_chronicles_usual_forms_are_read_split_and_alike(body):
+    page = _HEAD + body + _TAIL
+    assert _split_reads(page), page
+    assert parse_flat(page, CHRONICLE) == parse_page(page, CHRONICLE)
+
+
 # Random pages: the tags, attributes and text Pagefind's rules turn on, nested at random,
 # sometimes badly. Each the flat reading accepts must come out as the parser reads it.
 
@@ -100,26 +154,39 @@ _TEXTS = ["Word", " two words ", "end.", "it's", "(note)", "x$", "A&amp;B", "\n"
           "café", "ThreeAntelopes", "e-mail", "<", "2019", ""]
 
 
-def _element(rng: random.Random, depth: int) -> str:
+#: more of what the split reading turns on: excluded tags and their names where they are
+#: no tags (quoted values, text), the mark it cuts with, upper case, links
+_MORE = (["nav", "svg", "ol", "figure", "head", "H2", "Span", "textarea", "main"],
+         [' class="map"', ' class="chart-data"', ' title="<nav>"', ' title="a>b"',
+          " data-x='<svg>'", ' data-pagefind-ignore="index"', ' href="../x/index.html"',
+          ' class="prev-next" aria-label="Next"'],
+         ["<!-- c -->", "data-pagefind-ignore", "<nav", "\x02", "< b", "<svg>", "</nav>",
+          "&lt;"])
+
+
+def _element(rng: random.Random, depth: int, more: bool = False) -> str:
+    tags, attributes, texts = ((_TAGS + _MORE[0], _ATTRIBUTES + _MORE[1], _TEXTS + _MORE[2])
+                               if more else (_TAGS, _ATTRIBUTES, _TEXTS))
     roll = rng.random()
     if depth > 4 or roll < 0.3:
-        return rng.choice(_TEXTS)
+        return rng.choice(texts)
     if roll < 0.36:
         return rng.choice(["<br>", "<br/>", '<img src="i.png" alt="I">', "<hr>",
                            "<!-- note -->", '<input title="in">', "<img>"])
-    tag = rng.choice(_TAGS)
-    inner = "".join(_element(rng, depth + 1) for _ in range(rng.randint(0, 4)))
+    tag = rng.choice(tags)
+    inner = "".join(_element(rng, depth + 1, more) for _ in range(rng.randint(0, 4)))
     end = f"</{tag}>" if rng.random() > 0.03 else rng.choice(["", "</p>", "</span>"])
-    return f"<{tag}{rng.choice(_ATTRIBUTES)}>{inner}{end}"
+    return f"<{tag}{rng.choice(attributes)}>{inner}{end}"
 
 
-def _random_page(rng: random.Random) -> str:
-    body = "".join(_element(rng, 0) for _ in range(rng.randint(1, 6)))
+def _random_page(rng: random.Random, more: bool = False) -> str:
+    body = "".join(_element(rng, 0, more) for _ in range(rng.randint(1, 6)))
     if rng.random() < 0.6:
         body = (f"<main{rng.choice(['', ' id=main'])} data-pagefind-body>{body}</main>"
                 + rng.choice(["", "\n", "tail"]))
-    head = rng.choice(["", "<head><title>Page &amp; title</title></head>",
-                       "<head><title></title></head>"])
+    heads = ["<head></head>", "<head><title>Page &amp; title</title></head>",
+             "<head><title></title></head>"]
+    head = rng.choice(heads if more else ["", *heads[1:]])  # more: searchable_part's form
     lang = rng.choice(["", ' lang="en"', ' lang="FR"'])
     return f"<!DOCTYPE html><html{lang}>{head}<body>{body}</body></html>"
 
@@ -138,6 +205,25 @@ def test_random_pages_the_flat_reading_accepts_are_read_alike(seed):
             accepted += 1
             assert flat == parse_page(page, chosen), page
     assert accepted > 100, "the flat reading should accept a fair share of the pages"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_pages_in_searchable_form_are_read_alike_split_or_not(seed):
+    rng = random.Random(seed)
+    exclusions = [CHRONICLE, exclusion_selectors(()),
+                  exclusion_selectors(("span.x", "[hidden]", "em", "ol.events"))]
+    split = 0
+    for number in range(800):
+        page = _random_page(rng, more=True)
+        chosen = exclusions[number % len(exclusions)]
+        try:
+            read = _read_split(page, _plan(chosen))
+            split += 1
+        except _Unusual:
+            read = parse_flat(page, chosen)
+        if read is not None:
+            assert read == parse_page(page, chosen), page
+    assert split > 40, "the split reading should read a fair share of the pages"
 
 
 # read_words: a zero-width space anywhere makes it read word by word, markers included (the
