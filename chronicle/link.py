@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 
 from chronicle.model import Actor, Chronology, Event, Figure, Place
@@ -21,7 +22,7 @@ RELATED_LIMIT = 5
 RELATED_WINDOW = 3  # neighbours on each side, in each shared actor's or place's list
 NEARBY_LIMIT = 6
 NEARBY_KM = 150.0
-CELL_DEGREES = 0.5
+PLACES_PER_CELL = 0.5  # about the fastest grid for _nearby, at 100 to 5,000 places
 
 
 @dataclass(slots=True)
@@ -252,46 +253,78 @@ def distance_km(a: Place, b: Place) -> float:
 
 def _nearby(places: dict[str, Place]) -> dict[str, list[tuple[str, float]]]:
     """Up to NEARBY_LIMIT places within NEARBY_KM, found through a grid of small cells, so
-    each place only measures the places in the cells its radius can reach. (Places on
-    either side of the 180th meridian are not matched: no chronology here spans it.)
+    each place only measures the places in the rings of cells around its own that can
+    still hold a nearer one. (Places on either side of the 180th meridian are not
+    matched: no chronology here spans it.)
 
     `distance_km` is written out inline with each place's radians and cosine taken once:
     the same operations in the same order, so the same floats, at a fifth of the cost."""
     located = sorted((p for p in places.values() if p.has_coordinates), key=lambda p: p.id)
-    spots = [_Spot(place) for place in located]
+    size = _cell_size(located)
+    spots = [_Spot(place, size) for place in located]
     cells: dict[tuple[int, int], list[_Spot]] = defaultdict(list)
     for spot in spots:
         cells[spot.cell].append(spot)
-    lat_reach = NEARBY_KM / 111.0  # a degree of latitude is 111 km
+    lat_reach = NEARBY_KM / 111.0  # a degree of latitude is 111 km (111.19 on this sphere)
     sin, asin, sqrt = math.sin, math.asin, math.sqrt
     nearby: dict[str, list[tuple[str, float]]] = {}
     for spot in spots:
         lat, lon, lat1, lon1, cos1 = spot.lat, spot.lon, spot.rlat, spot.rlon, spot.cos
         # at the poleward edge of the radius a degree of longitude is shortest
-        shrink = max(math.cos(math.radians(min(89.0, abs(lat) + lat_reach))), 0.05)
-        lon_reach = lat_reach / shrink
+        shrink = math.cos(math.radians(abs(lat) + lat_reach))
+        if shrink < 0.05:
+            # too near a pole for a box in degrees of longitude: measure every place
+            rings: Iterable[Iterable[_Spot]] = [spots]
+            lon_reach = math.inf
+        else:
+            lon_reach = lat_reach / shrink
+            rings = _rings(cells, spot.cell, math.ceil(max(lat_reach, lon_reach) / size))
+        # how far the place is from the nearest side of its own cell, north-south and
+        # east-west, in degrees
         row, col = spot.cell
-        rows, cols = math.ceil(lat_reach / CELL_DEGREES), math.ceil(lon_reach / CELL_DEGREES)
+        inside_lat = min(lat - row * size, (row + 1) * size - lat)
+        inside_lon = min(lon - col * size, (col + 1) * size - lon)
         found: list[tuple[float, str]] = []
-        for ring in range(max(rows, cols) + 1):
-            for r, c in _ring_offsets(ring):
-                for other in cells.get((row + r, col + c), ()):
-                    if (other is not spot and abs(other.lat - lat) <= lat_reach
-                            and abs(other.lon - lon) <= lon_reach):
-                        h = sin((other.rlat - lat1) / 2) ** 2 + cos1 * other.cos * sin(
-                            (other.rlon - lon1) / 2) ** 2
-                        km = 2 * 6371.0 * asin(min(1.0, sqrt(h)))
-                        if km <= NEARBY_KM:
-                            found.append((round(km, 1), other.id))
-            # every cell beyond this ring is at least this far away: enough found, stop
-            beyond = ring * CELL_DEGREES * 111.0 * shrink
+        for ring, others in enumerate(rings):
+            for other in others:
+                if (other is not spot and abs(other.lat - lat) <= lat_reach
+                        and abs(other.lon - lon) <= lon_reach):
+                    h = sin((other.rlat - lat1) / 2) ** 2 + cos1 * other.cos * sin(
+                        (other.rlon - lon1) / 2) ** 2
+                    km = 2 * 6371.0 * asin(min(1.0, sqrt(h)))
+                    if km <= NEARBY_KM:
+                        found.append((round(km, 1), other.id))
             if len(found) >= NEARBY_LIMIT:
+                # every place in a cell beyond this ring is at least this far away, so
+                # rounds to a larger figure than the last one kept: enough found, stop
+                reach = ring * size
+                beyond = min(reach + inside_lat, (reach + inside_lon) * shrink) * 111.0
                 found.sort()
-                if found[NEARBY_LIMIT - 1][0] < beyond:
+                if found[NEARBY_LIMIT - 1][0] < beyond - 0.05:
                     break
         found.sort()
         nearby[spot.id] = [(pid, km) for km, pid in found[:NEARBY_LIMIT]]
     return nearby
+
+
+def _rings(cells: dict[tuple[int, int], list[_Spot]], cell: tuple[int, int],
+           last: int) -> Iterator[Iterable[_Spot]]:
+    """The places in each ring of cells around `cell`, nearest ring first, up to `last`."""
+    row, col = cell
+    for ring in range(last + 1):
+        yield chain.from_iterable(cells.get((row + r, col + c), ()) for r, c in _ring_offsets(ring))
+
+
+def _cell_size(located: list[Place]) -> float:
+    """Degrees on a side of a cell holding about PLACES_PER_CELL places, as a power of two
+    (so cell edges are exact): small cells let a place stop looking sooner, but each ring
+    of empty ones still costs lookups. 1 degree at most: NEARBY_KM is 1.35 degrees."""
+    if not located:
+        return 1.0
+    lats, lons = [p.lat for p in located], [p.lon for p in located]
+    area = max((max(lats) - min(lats)) * (max(lons) - min(lons)), 1.0)
+    side = math.sqrt(PLACES_PER_CELL * area / len(located))
+    return 2.0 ** max(-5, min(0, round(math.log2(side))))
 
 
 class _Spot:
@@ -300,11 +333,11 @@ class _Spot:
 
     __slots__ = ("cell", "cos", "id", "lat", "lon", "rlat", "rlon")
 
-    def __init__(self, place: Place):
+    def __init__(self, place: Place, size: float):
         self.id, self.lat, self.lon = place.id, place.lat, place.lon
         self.rlat, self.rlon = math.radians(place.lat), math.radians(place.lon)
         self.cos = math.cos(self.rlat)
-        self.cell = (math.floor(place.lat / CELL_DEGREES), math.floor(place.lon / CELL_DEGREES))
+        self.cell = (math.floor(place.lat / size), math.floor(place.lon / size))
 
 
 @cache

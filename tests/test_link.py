@@ -134,7 +134,9 @@ def test_nearby_equals_a_brute_force_search():
     from chronicle.link import NEARBY_KM, NEARBY_LIMIT, _nearby, distance_km
 
     rng = random.Random(7)
-    for lat0, lat_span in ((10, 3), (-60, 130)):
+    # spread out, across the globe, packed in a few km (the grid's cells are sized to the
+    # places), and next to a pole (where a box in degrees of longitude cannot be used)
+    for lat0, lat_span in ((10, 3), (-60, 130), (15, 0.2), (88, 1.9)):
         places = {f"p{i}": Place(f"p{i}", "P", "p.yaml", lat=lat0 + rng.random() * lat_span,
                                  lon=-20 + rng.random() * lat_span) for i in range(400)}
         found = _nearby(places)
