@@ -14,6 +14,7 @@ import marshal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 from chronicle.link import Linked, Totals
@@ -166,26 +167,37 @@ def _figure(figure: Figure | None) -> tuple | None:
 
 class _Names:
     """The dependency strings of one plan, each made once and shared by all the pages that
-    name it: a plan of 50,000 events names an event some 700,000 times. `charts` and
-    `filters` key the charts and filter forms of its pages, made as cheaply."""
+    name it: a plan of 50,000 events names an event some 700,000 times. `actor` and
+    `place` are lookups in C (`map` calls them for every event). `charts` and `filters`
+    key the charts and filter forms of its pages, made as cheaply."""
 
-    __slots__ = ("actors", "charts", "events", "filters", "places")
+    __slots__ = ("actor", "actors", "charts", "events", "filters", "place", "places")
 
     def __init__(self, linked: Linked):
         self.events = [f"event:{event.id}" for event in linked.events]
-        self.actors = {actor_id: f"actor:{actor_id}" for actor_id in linked.actors}
-        self.places = {place_id: f"place:{place_id}" for place_id in linked.places}
+        self.actors = _Prefixed("actor:", linked.actors)
+        self.places = _Prefixed("place:", linked.places)
+        self.actor = self.actors.__getitem__
+        self.place = self.places.__getitem__
         self.charts = explore.ChartKeys(linked.events)
         self.filters = explore.FilterKeys(linked.actors, linked.places)
 
     def of_events(self, indices: Iterable[int]) -> list[str]:
         return list(map(self.events.__getitem__, indices))
 
-    def actor(self, actor_id: str) -> str:
-        return self.actors.get(actor_id) or f"actor:{actor_id}"
 
-    def place(self, place_id: str) -> str:
-        return self.places.get(place_id) or f"place:{place_id}"
+class _Prefixed(dict):
+    """"<prefix><id>" for each id, made once; one that is not among them (a reference to a
+    missing entry) is made when asked."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str, ids: Iterable[str]):
+        super().__init__((key, prefix + key) for key in ids)
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> str:
+        return self.prefix + key
 
 
 # -- the timeline: home and year pages -----------------------------------------------------
@@ -306,23 +318,21 @@ def _year_context(linked, year, chosen, pager, neighbours) -> dict:
 def _event_pages(linked: Linked, names: _Names) -> list[Page]:
     pages = []
     own = names.events
-    last = len(own) - 1
+    actor, place = names.actor, names.place
     related_of = linked.all_related_indices()
     for index, event in enumerate(linked.events):
         related = related_of[index]
-        deps = [own[index]]
-        deps += [names.actor(ref.actor) for ref in event.actors]
-        deps += [names.place(p) for p in event.places]
-        if index > 0:
-            deps.append(own[index - 1])
-        if index < last:
-            deps.append(own[index + 1])
-        deps += map(own.__getitem__, related)
+        # itself, its actors and places, the events before and after it, its related ones
+        deps = (own[index], *map(actor, map(_ACTOR_ID, event.actors)), *map(place, event.places),
+                *own[max(0, index - 1):index], *own[index + 1:index + 2],
+                *map(own.__getitem__, related))
         # indices, not events: a watch-mode update swaps an edited event into `linked`
         context = partial(_event_context, linked, index, related)
-        pages.append(Page(entity_url("events", event.id), "event", "event.html", context,
-                          tuple(deps)))
+        pages.append(Page(entity_url("events", event.id), "event", "event.html", context, deps))
     return pages
+
+
+_ACTOR_ID = attrgetter("actor")
 
 
 def _event_context(linked: Linked, index: int, related: list[int]) -> dict:
