@@ -65,13 +65,23 @@ _SKIPPED, _RUN, _CLOSING, _NAME, _ATTRIBUTES_GROUP, _TRAIL, _LONE = 1, 2, 4, 5, 
 _SENTENCE_ENDS = frozenset("_'\")$*")
 
 
-#: what a start tag does when its attributes do not matter, for `_read_split`
-_INLINE, _BLOCK, _VOID, _BREAK, _SENTENCE, _SLOW, _ELEMENT, _UNUSUAL = range(8)
+#: what a tag does in `_read_split` (`_Plan.learn`): a start tag whose attributes do not
+#: matter by its name alone, one whose attributes matter (_ELEMENT), an end tag (_CLOSE)
+_INLINE, _BLOCK, _VOID, _BREAK, _SENTENCE, _HEADING, _EXCLUDED, _ELEMENT, _UNUSUAL, _CLOSE = (
+    range(10))
+#: `_read_split`'s own kind of open element (after PLAIN, SENTENCE, SLOW): a heading whose
+#: attributes do not matter, closed in the loop
+_HEADING_OPEN = 4
+_WEIGHTS = {tag: f" ___PAGEFIND_AUTO_WEIGHT___{weight}  " for tag, weight in AUTO_WEIGHTS.items()}
 #: searchable_part's prefix: the html element with its language, the title, the body
 _PREFIX = re.compile(r'<!DOCTYPE html><html(?: lang="([^"&<>]*)")?><head>'
                      r"(?:<title>([^<]*)</title>)?</head>(?=<body>)")
-#: a tag in three parts for re.split: an end tag's slash, the name, the attributes
+#: a tag in three parts: an end tag's slash, the name, the attributes
 _TAG_PARTS = re.compile(rf"<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>")
+#: what `_read_split` splits a page at: anything from "<" to ">", looked up whole (the same
+#: few recur) and proved a tag by `_TAG_PARTS` when first met (half the cost of splitting
+#: with `_TAG_PARTS`, whose quoted values and three groups are dear in re)
+_WHOLE_TAG = re.compile(r"(<[^>]*>)")
 #: what an ignored element's content is cut down to (never in a page `_read_split` reads)
 _CUT = "\x02"
 
@@ -116,6 +126,35 @@ class _Plan:
             {"html", "title", "body"} & (exclusions.tags | set(exclusions.by_tag)))
         self.bare: dict[str, int] = {}  # start tags without attributes
         self.dressed: dict[str, int] = {}  # with attributes other than id and data-pagefind
+        self.tags: dict[str, tuple[int, str, str]] = {}  # see `learn`
+
+    def learn(self, text: str) -> tuple[int, str, str]:
+        """A tag as `_read_split` reads it, remembered: (its action or _CLOSE, its name,
+        its attributes). Raises _Unusual for what is no tag in the token reading."""
+        found = _TAG_PARTS.fullmatch(text)
+        if found is None:
+            raise _Unusual
+        closing, name, attributes_text = found.groups()
+        if closing:
+            entry = (_CLOSE, name, "")
+        elif attributes_text:
+            act = self.dressed.get(name)
+            if act is None:
+                act = self.dressed[name] = self.action(name, True)
+            if act < _ELEMENT and (attributes_text[-1] == "/"
+                                   or "id" in (lowered := attributes_text.lower())
+                                   or "data-pagefind" in lowered):
+                act = _ELEMENT
+            entry = (act, name, attributes_text)
+        else:
+            act = self.bare.get(name)
+            if act is None:
+                act = self.bare[name] = self.action(name, False)
+            entry = (act, name, "")
+        if len(self.tags) > 20_000:  # links differ from page to page
+            self.tags.clear()
+        self.tags[text] = entry
+        return entry
 
     def action(self, name: str, dressed: bool) -> int:
         """What a start tag named `name` does in `_read_split` (remembered by the caller):
@@ -130,7 +169,11 @@ class _Plan:
             if tag in VOID_TAGS:
                 return _BREAK if tag == "br" else _VOID
             return _INLINE if tag in INLINE_TAGS else _BLOCK
-        return _SENTENCE if kind == SENTENCE else _SLOW
+        if kind == SENTENCE:
+            return _SENTENCE
+        if tag in self.exclusions.tags:
+            return _EXCLUDED
+        return _HEADING if tag in AUTO_WEIGHTS else _UNUSUAL  # (a title: raw text)
 
     def kind(self, tag: str) -> int:
         found = self.kinds.get(tag)
@@ -438,13 +481,14 @@ class _Reader:
 def _read_split(page: str, plan: _Plan) -> ParsedPage:
     """The page in searchable_part's form, read from one re.split of its tags.
 
-    Most of the time of the token-by-token reading went to the token regex; here the
-    ignored elements an exclusion or data-pagefind-ignore passes over are found first with
-    one search each and their content cut down to `_CUT`, and what is left is split into
-    tags in one C-level pass, which the loop reads with a few steps per tag. A cut is made
-    only where the token reading would pass over the element, and only counts when the
-    split finds `_CUT` right after that element's start tag: anything else raises _Unusual
-    and the page is read token by token."""
+    Much of the token-by-token reading's time went to its token regex; here the ignored
+    elements an exclusion or data-pagefind-ignore passes over are found first, one search
+    each, and their content cut down to `_CUT`; what is left is split at its tags in one
+    C-level pass, and the loop looks each tag up whole in a table (`_Plan.learn`) and
+    takes a few steps for it. A cut is made only where the token reading would pass over
+    the element, and counts only when the split finds `_CUT` right after that element's
+    start tag, with every "<" starting a tag: anything else raises _Unusual and the page
+    is read token by token."""
     found = _PREFIX.match(page) if plan.splits else None
     if found is None or _CUT in page or not page.endswith("</body></html>"):
         raise _Unusual
@@ -457,8 +501,8 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
     kept, cuts = _cut_ignored(page, found.end(), plan, reader.meta)
     if "<!" in kept or "<?" in kept:
         raise _Unusual  # comments, declarations: the token reading skips them
-    pieces = _TAG_PARTS.split(kept)
-    if kept.count("<") != len(pieces) // 4:
+    pieces = _WHOLE_TAG.split(kept)
+    if kept.count("<") != len(pieces) // 2:
         # a "<" in text, or in a tag's quoted value: maybe a cut in a value that took its
         # closing quote along, so the tag is read as text (or is really a lone "<")
         raise _Unusual
@@ -466,7 +510,7 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
     stack.append(("html", PLAIN, 0, None, INDEXING, None))
     append, push, pop = out.append, stack.append, stack.pop
     anchor_content = reader.anchor_content
-    bare, dressed, action = plan.bare, plan.dressed, plan.action
+    known, learn = plan.tags.get, plan.learn
     elements, read_element = plan.elements, plan.read_element
     sentence_ends = _SENTENCE_ENDS
     anchors = None
@@ -474,8 +518,12 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
         raise _Unusual  # (kept starts with the body's tag)
     parts = iter(pieces)
     next(parts)
-    for closing, name, attributes_text, text in zip(parts, parts, parts, parts, strict=True):
-        if closing:
+    for tag, text in zip(parts, parts, strict=True):
+        entry = known(tag)
+        if entry is None:
+            entry = learn(tag)
+        act, name, attributes_text = entry
+        if act == _CLOSE:
             top = pop()
             if top[0] != name:
                 raise _Unusual
@@ -483,24 +531,20 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
             if kind == SENTENCE:
                 last = out[-1][-1]
                 append(". " if last.isalnum() or last in sentence_ends else " ")
+            elif kind == _HEADING_OPEN:
+                if name == "h1" and "auto_title" not in meta:
+                    value = "".join(out[top[2]:])
+                    if value.strip():
+                        meta["auto_title"] = normalize_content(value)
+                last = out[-1][-1]
+                append(". " if last.isalnum() or last in sentence_ends else " ")
+                append(_END_WEIGHT)
             elif kind != PLAIN:
                 reader.close(top)
             anchors = stack[-1][3]
         else:
             if reader.body == 2:
                 raise _Unusual  # after the marked element: Pagefind drops it
-            if attributes_text:
-                act = dressed.get(name)
-                if act is None:
-                    act = dressed[name] = action(name, True)
-                if act < _ELEMENT and (attributes_text[-1] == "/"
-                                       or "id" in (lowered := attributes_text.lower())
-                                       or "data-pagefind" in lowered):
-                    act = _ELEMENT
-            else:
-                act = bare.get(name)
-                if act is None:
-                    act = bare[name] = action(name, False)
             if act == _INLINE:
                 push((name, PLAIN, 0, anchors, INDEXING, None))
             elif act == _BLOCK:
@@ -510,6 +554,10 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
                 append(" ")
                 push((name, SENTENCE, 0, None, INDEXING, None))
                 anchors = None
+            elif act == _HEADING:
+                append(_WEIGHTS[name])
+                push((name, _HEADING_OPEN, len(out), None, INDEXING, None))
+                anchors = None
             elif act == _BREAK:
                 append(" ")
             elif act == _VOID:
@@ -517,8 +565,8 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
             elif act == _UNUSUAL:
                 raise _Unusual
             else:
-                if act == _SLOW:
-                    status, specs = (IGNORED if name in plan.exclusions.tags else INDEXING), None
+                if act == _EXCLUDED:
+                    status, specs = IGNORED, None
                     inherited = anchors if name in INLINE_TAGS else None
                 else:
                     reading = elements.get((name, attributes_text))
@@ -551,10 +599,12 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
                         if text != _CUT:
                             raise _Unusual  # not passed over: read token by token
                         cuts -= 1
-                        text = ""
+                        text = ""  # and nothing to drop at its end
+                        push((name, PLAIN, 0, None, IGNORED, None))
                     elif status == EXCLUDED:
                         raise _Unusual
-                    push((name, SLOW, len(out), None, IGNORED, specs))
+                    else:
+                        push((name, SLOW, len(out), None, IGNORED, specs))
                 else:
                     reader.open(name, status, 0, inherited, specs)
                 anchors = stack[-1][3]
