@@ -14,8 +14,11 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import repeat
+
+from chronicle.pagefind_html import normalize_content
 
 #: Pagefind's WORD_SYMBOLS: Unicode "Punctuation, Connector", kept inside words.
 WORD_SYMBOLS = ("_", "‿", "⁀", "⁔", "︳", "︴", "﹍", "﹎", "﹏", "＿")
@@ -171,33 +174,60 @@ def _reading(language: str) -> dict[str, tuple]:
 _READINGS: dict[str, dict[str, tuple]] = {}
 #: language -> {word: stem} for the words read as one stem, as written (most are)
 _STEMS: dict[str, dict[str, str]] = {}
-#: A marker word (see pagefind_html): an anchor or a weight's start or end.
-_MARKER = re.compile(r"(?<!\S)((?:{})\S*)".format("|".join(
-    re.escape(m) for m in (ANCHOR, WEIGHT, AUTO_WEIGHT, END_WEIGHT))))
+#: A marker word (see pagefind_html): an anchor or a weight's start or end, at the start
+#: of the text or after white space. It opens with its literal "___" (the look-behind
+#: after it) so the regex engine can jump to each "___" instead of trying every position.
+_MARKER = re.compile(r"(___(?<!\S___)(?:{})___\S*)".format("|".join(
+    re.escape(m.strip("_")) for m in (ANCHOR, WEIGHT, AUTO_WEIGHT, END_WEIGHT))))
+
+
+@dataclass(slots=True)
+class PageWords:
+    """A page's words as `read_page` packs them: the positions of each stem at the default
+    weight as written (`plain`: every stem of the page, in order of first use, some with
+    none) apart from its other entries (`extra`: (position, weight, original form)), so
+    the stems without any (most) are packed without looking at each entry's kind."""
+    content: str
+    plain: dict[str, list[int]]
+    extra: dict[str, list[tuple[int, int, str | None]]]
+    anchors: list[tuple[str, str, str, int]]
+    word_count: int
 
 
 def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
     anchors [(element, id, text, location)], word_count). An entry at the default weight
-    with no other original form is just its position (most are: cheaper to make and pack);
-    `mixed`, a fifth result, names the stems with any other entry.
+    with no other original form is just its position; `mixed`, a fifth result, names the
+    stems with any other entry. (`read_page_words` is the same reading, kept apart.)"""
+    page = read_page_words(digest, language, anchor_content)
+    words: dict[str, list] = dict(page.plain)
+    for stem, entries in page.extra.items():  # in order of position, as they were met
+        words[stem] = sorted(words[stem] + entries,
+                             key=lambda e: e if e.__class__ is int else e[0])
+    return page.content, words, page.anchors, page.word_count, set(page.extra)
 
-    The text between markers is read a stretch at a time: at the default weight, a
-    stretch of words each read as one stem is listed without looking at each word's
-    reading (most of a page is such stretches)."""
-    words: dict[str, list[tuple[int, int, str | None]]] = {}
-    mixed: set[str] = set()
-    anchors = []
-    content = []
-    weights = [int(WEIGHT_MULTIPLIER)]
-    weight = weights[-1]
+
+def read_page_words(digest: str, language: str, anchor_content: dict[str, str]
+                    ) -> PageWords:
+    """`read_words`, as `PageWords`.
+
+    The text between markers is read a stretch at a time: at the default weight, a run of
+    words each read before as one stem is listed by C-level maps, without a Python step
+    per word (most of a page is such runs); the other words are read one at a time."""
+    if "\u200b" in digest:  # a zero-width space may join a marker to a word
+        return _read_word_by_word(digest, language, anchor_content)
+    plain: defaultdict[str, list[int]] = defaultdict(list)
+    extra: dict[str, list[tuple[int, int, str | None]]] = {}
+    anchors: list = []
+    content: list[str] = []
+    weights = [DEFAULT_WEIGHT]
+    weight = DEFAULT_WEIGHT
     index = 0
     readings = _reading(language)
     stems = _STEMS.setdefault(language, {})
     stem_of = stems.get
-    get = words.get
-    slow = "\u200b" in digest  # a zero-width space may join a marker to a word
-    parts = [digest] if slow else _MARKER.split(digest)
+    listed = plain.__getitem__  # a new stem gets its empty list (defaultdict)
+    parts = _MARKER.split(digest)
     for number, part in enumerate(parts):
         if number % 2:
             if part.startswith(ANCHOR):
@@ -209,86 +239,133 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
         stretch = part.split()
         if not stretch:
             continue
-        if slow:
-            known = repeat(None)
+        content += stretch
+        if weight == DEFAULT_WEIGHT:
+            found = list(map(stem_of, stretch))
+            start, end = 0, len(found)
+            while start < end:
+                try:
+                    unknown = found.index(None, start)
+                except ValueError:
+                    unknown = end
+                if unknown > start:  # each list.append(stem's list, position), in C
+                    any(map(list.append, map(listed, found[start:unknown]),
+                            range(index + start, index + unknown)))
+                if unknown < end:
+                    _read_word(stretch[unknown], language, weight, index + unknown,
+                               readings, stems, plain, extra)
+                start = unknown + 1
+            index += end
         else:
-            content.extend(stretch)
-            known = map(stem_of, stretch) if weight == DEFAULT_WEIGHT else repeat(None)
-        for word, stem in zip(stretch, known, strict=False):
-            if stem is not None:  # at the default weight, read as one stem as written
-                listed = get(stem)
-                if listed is None:
-                    words[stem] = [index]
-                else:
-                    listed.append(index)
+            for word in stretch:
+                _read_word(word, language, weight, index, readings, stems, plain, extra)
                 index += 1
+    return PageWords(" ".join(content), plain, extra, anchors, max(index, 1))
+
+
+def _read_word(word: str, language: str, weight: int, index: int, readings: dict,
+               stems: dict, plain: defaultdict, extra: dict) -> None:
+    """List one word's stems at `index`, reading it first if it is new."""
+    reading = readings.get(word)
+    if reading is None:
+        found = indexable_words(word, language)
+        reading = readings[word] = (found, sum(1 for f in found if f[1]))
+        if len(found) == 1 and found[0][2] is None and not found[0][1]:
+            stems[word] = found[0][0]
+    found, count = reading
+    partial = max(weight // count, 1) if count and weight > 0 else 0
+    for stem, is_part, original in found:
+        entry_weight = partial if is_part else weight
+        # the usual entry, a word at the default weight as written, is its position
+        positions = plain[stem]  # (made for every stem: `plain` keeps the page's order)
+        if entry_weight == DEFAULT_WEIGHT and original is None:
+            positions.append(index)
+        else:
+            entries = extra.get(stem)
+            if entries is None:
+                extra[stem] = [(index, entry_weight, original)]
+            else:
+                entries.append((index, entry_weight, original))
+
+
+def _read_word_by_word(digest: str, language: str, anchor_content: dict[str, str]
+                       ) -> PageWords:
+    """`read_page_words` for a digest with a zero-width space, which Pagefind drops from
+    words only after splitting the text: a marker may be joined to a word, so each word
+    is looked at for markers."""
+    plain: defaultdict[str, list[int]] = defaultdict(list)
+    extra: dict[str, list[tuple[int, int, str | None]]] = {}
+    anchors: list = []
+    content = []
+    weights = [DEFAULT_WEIGHT]
+    weight = DEFAULT_WEIGHT
+    index = 0
+    readings = _reading(language)
+    stems = _STEMS.setdefault(language, {})
+    for word in digest.split():
+        if word[0] == "_" and word.startswith("___"):  # markers not split off
+            if word.startswith(ANCHOR):
+                _anchor(word, anchor_content, anchors, index)
                 continue
-            if slow and word[0] == "_" and word.startswith("___"):  # markers not split off
-                if word.startswith(ANCHOR):
-                    _anchor(word, anchor_content, anchors, index)
-                    continue
-                if _weight_marker(word, weights):
-                    weight = weights[-1] if weights else 1
-                    continue
-            if "\u200b" in word:
-                word = word.replace("\u200b", "")
-                if not word:
-                    continue
-            if slow:
-                content.append(word)
-            reading = readings.get(word)
-            if reading is None:
-                found = indexable_words(word, language)
-                reading = readings[word] = (found, sum(1 for f in found if f[1]))
-                if len(found) == 1 and found[0][2] is None and not found[0][1]:
-                    stems[word] = found[0][0]
-            found, count = reading
-            partial = max(weight // count, 1) if count and weight > 0 else 0
-            for stem, is_part, original in found:
-                entry_weight = partial if is_part else weight
-                # the usual entry, a word at the default weight as written, is its position
-                if entry_weight == DEFAULT_WEIGHT and original is None:
-                    entry = index
-                else:
-                    entry = (index, entry_weight, original)
-                    mixed.add(stem)
-                listed = get(stem)
-                if listed is None:
-                    words[stem] = [entry]
-                else:
-                    listed.append(entry)
-            index += 1
-    return " ".join(content), words, anchors, max(index, 1), mixed
+            if _weight_marker(word, weights):
+                weight = weights[-1] if weights else 1
+                continue
+        if "\u200b" in word:
+            word = word.replace("\u200b", "")
+            if not word:
+                continue
+        content.append(word)
+        _read_word(word, language, weight, index, readings, stems, plain, extra)
+        index += 1
+    return PageWords(" ".join(content), plain, extra, anchors, max(index, 1))
 
 
 def _weight_marker(word: str, weights: list[int]) -> bool:
     """Apply a weight marker to the stack of weights; False when `word` is none."""
-    if word.startswith(WEIGHT):
-        weights.append(explicit_weight(word.replace(WEIGHT, "")))
-    elif word.startswith(AUTO_WEIGHT):  # applies only outside explicitly weighted parts
-        if len(weights) == 1:
-            weights.append(auto_weight(word.replace(AUTO_WEIGHT, "")))
-        else:
-            weights.append(weights[-1] if weights else 0)
-    elif word.startswith(END_WEIGHT):
-        if weights:
-            weights.pop()
-    else:
+    action = _marker_action(word)
+    if action is None:
         return False
+    kind, weight = action
+    if kind == _START:
+        weights.append(weight)
+    elif kind == _AUTOMATIC:  # applies only outside explicitly weighted parts
+        weights.append(weight if len(weights) == 1 else weights[-1] if weights else 0)
+    elif weights:
+        weights.pop()
     return True
+
+
+_START, _AUTOMATIC, _END = range(3)
+
+
+@lru_cache(maxsize=1024)
+def _marker_action(word: str) -> tuple[int, int] | None:
+    """A weight marker's kind and weight, remembered: a site's pages use a few."""
+    if word.startswith(WEIGHT):
+        return _START, explicit_weight(word.replace(WEIGHT, ""))
+    if word.startswith(AUTO_WEIGHT):
+        return _AUTOMATIC, auto_weight(word.replace(AUTO_WEIGHT, ""))
+    if word.startswith(END_WEIGHT):
+        return _END, 0
+    return None
 
 
 def _anchor(word: str, anchor_content: dict[str, str], anchors: list, index: int) -> None:
     """An anchor marker: the element's name, id and own text, at the next word's index."""
-    from chronicle.pagefind_html import normalize_content
-
     element, colon, anchor_id = word.replace(ANCHOR, "").partition(":")
     if not colon:
         return
-    text = normalize_content(anchor_content.get(anchor_id, ""))
     _, colon, element_id = anchor_id.partition(":")
     if colon:
-        anchors.append((element, element_id, normalize_content(text), index))
+        anchors.append((element, element_id, _anchor_text(anchor_content.get(anchor_id, "")),
+                        index))
+
+
+@lru_cache(maxsize=4096)
+def _anchor_text(text: str) -> str:
+    """An anchor's text, normalised as Pagefind does it (twice); remembered, as most
+    anchors' texts repeat from page to page (headings, sources)."""
+    return normalize_content(normalize_content(text))
 
 
 def read_meta_words(meta: dict[str, str], language: str):

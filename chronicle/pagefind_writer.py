@@ -20,20 +20,19 @@ the binary); only gzip's bytes differ, so Pagefind's own runtime reads it unchan
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import itertools
 import json
 import operator
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_flat import parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
-from chronicle.pagefind_words import read_meta_words, read_words
+from chronicle.pagefind_words import PageWords, read_meta_words, read_page_words
 
 #: The Pagefind version whose format this writes; the pinned `pagefind[bin]`.
 PAGEFIND_VERSION = "1.5.2"
@@ -87,14 +86,17 @@ def cbor_ints(values: list[int]) -> bytes:
 
 _EMPTY = cbor_ints([])
 _DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
-_ONE_LOCATION = b"\x82" + encode(-_DEFAULT_WEIGHT - 1)  # [-25, position]: one word, weight 24
-
-
-#: (packed locations, count) of a word met once at the default weight, by position
-_SINGLES = [(_ONE_LOCATION + head(0, p) + _EMPTY, 2) for p in range(4096)]
 _UINTS = _INTS[-_TABLE_LOW:]  # by value: the deltas of positions in order are never negative
-#: the head of a word's locations when all its `n` positions are at the default weight
-_ARRAY_HEADS = [head(4, n + 1) + _ONE_LOCATION[1:] for n in range(1024)]
+#: the head of a stem's locations when all its `n` positions are at the default weight:
+#: an array of n + 1 numbers, the first -25 (weight 24)
+_ARRAY_HEADS = [head(4, n + 1) + encode(-_DEFAULT_WEIGHT - 1) for n in range(1024)]
+#: Most stems of a page are met one to three times, at the default weight: their
+#: locations are these tables' bytes (by first position, by last delta) joined.
+_TABLED = 4096
+_SINGLES = [(_ARRAY_HEADS[1] + _UINTS[p] + _EMPTY, 2) for p in range(_TABLED)]
+_PAIRS = [_ARRAY_HEADS[2] + _UINTS[p] for p in range(_TABLED)]
+_TRIPLES = [_ARRAY_HEADS[3] + _UINTS[p] for p in range(_TABLED)]
+_LASTS = [_UINTS[d] + _EMPTY for d in range(_TABLED)]
 
 
 def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
@@ -129,7 +131,14 @@ def compact_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+#: json.dumps' own string encoder (C), for the fragment's strings
+_STRING = json.encoder.encode_basestring
 _PRIVATE = re.compile(r"___PAGEFIND_[\S]+\s?")
+
+
+def _tidy(value: str) -> str:
+    """fossick/mod.rs `tidy_meta_and_filters`: Pagefind's own markers out of a value."""
+    return _PRIVATE.sub("", value) if "___PAGEFIND_" in value else value
 
 
 def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
@@ -143,18 +152,12 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     same reading, slower)."""
     exclusions = exclusion_selectors(tuple(exclude))
     parsed = parse_flat(page, exclusions) or parse_page(page, exclusions)
-    for values in parsed.filters.values():  # fossick/mod.rs `tidy_meta_and_filters`
-        values[:] = [_PRIVATE.sub("", v) if "___PAGEFIND_" in v else v for v in values]
-    meta = {k: _PRIVATE.sub("", v) if "___PAGEFIND_" in v else v
-            for k, v in parsed.meta.items()}
+    filters = [(name, tuple(map(_tidy, values)))
+               for name, values in sorted(parsed.filters.items())]
+    meta = {k: _tidy(v) for k, v in parsed.meta.items()}
     language = parsed.language
-    content, words, anchors, word_count, mixed = read_words(parsed.digest, language,
-                                                            parsed.anchor_content)
-    filters = dict(sorted(parsed.filters.items()))
-    anchor_list = [{"element": e, "id": i, "text": t, "location": loc}
-                   for e, i, t, loc in anchors]
-    fragment = compact_json({"url": url, "content": content, "word_count": word_count,
-                      "filters": filters, "meta": meta, "anchors": anchor_list}).encode()
+    words = read_page_words(parsed.digest, language, parsed.anchor_content)
+    fragment = _fragment(url, words.content, words.word_count, filters, meta, words.anchors)
     own_fields = tuple(sorted(meta))
     fields = own_fields if fields is None else fields
     meta_words = read_meta_words(meta, language)
@@ -162,43 +165,104 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
         number = {name: fields.index(name) for name in own_fields}
         meta_words = {stem: [(number[own_fields[f]], p, o) for f, p, o in entries]
                       for stem, entries in meta_words.items()}
-    packed: dict[str, tuple[bytes, int]] = {}
-    variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
-    uints, singles, heads = _UINTS, _SINGLES, _ARRAY_HEADS
-    encoded, sub, chain = uints.__getitem__, operator.sub, itertools.chain
-    some_singles, some_uints, some_heads = len(singles), len(uints), len(heads)
-    for stem, positions in words.items():
-        first = positions[0]
-        if first.__class__ is int:
-            count = len(positions)
-            if count == 1:
-                packed[stem] = (singles[first] if first < some_singles else
-                                (_ONE_LOCATION + head(0, first) + _EMPTY, 2))
-                continue
-            if stem not in mixed and positions[-1] < some_uints and count < some_heads:
-                # in order, all at weight 24: [-25, deltas...], the deltas from a table
-                packed[stem] = (heads[count] + b"".join(
-                    map(encoded, map(sub, positions, chain((0,), positions)))) + _EMPTY,
-                    count + 1)
-                continue
-        positions = [(p, _DEFAULT_WEIGHT, None) if p.__class__ is int else p
-                     for p in positions]
-        if len(positions) == 1 and positions[0][2] is None:
-            locs = _pack_locations(positions)
-            packed[stem] = (cbor_ints(locs) + _EMPTY, len(locs))
+    packed, variants = _pack_words(words)
+    if meta_words:
+        _add_meta_words(meta_words, packed, variants)
+    return PageRecord(url, language, parsed.has_custom_body, bool(words.plain),
+                      full_hash(fragment), compressed(fragment), words.word_count,
+                      tuple(filters), tuple(sorted(parsed.sort.items())), fields, packed,
+                      variants)
+
+
+def _fragment(url: str, content: str, word_count: int,
+              filters: list[tuple[str, tuple[str, ...]]], meta: dict[str, str],
+              anchors: list[tuple[str, str, str, int]]) -> bytes:
+    """The fragment's JSON, as `compact_json` writes it, from a template: only the strings
+    go through json's encoder (json.dumps itself was a tenth of a page's reading)."""
+    string = _STRING
+    filter_json = ",".join([f"{string(name)}:[{','.join(map(string, values))}]"
+                            for name, values in filters])
+    meta_json = ",".join([f"{string(k)}:{string(v)}" for k, v in meta.items()])
+    anchor_json = ",".join([f'{{"element":{string(e)},"id":{string(i)},"text":{string(t)},'
+                            f'"location":{location}}}' for e, i, t, location in anchors])
+    return (f'{{"url":{string(url)},"content":{string(content)},"word_count":{word_count},'
+            f'"filters":{{{filter_json}}},"meta":{{{meta_json}}},"anchors":[{anchor_json}]}}'
+            ).encode()
+
+
+def _pack_words(words: PageWords) -> tuple[dict[str, tuple[bytes, int]],
+                                           dict[str, tuple[tuple[str, bytes], ...]]]:
+    """index/mod.rs `positions_to_packed_page` for each stem: (its locations' CBOR, how
+    many numbers it holds), and its forms with diacritics apart.
+
+    A stem with only positions at the default weight (most) is [-25, the deltas...] and
+    an empty meta array: from tables, whole for the usual one to three positions."""
+    plain, extra = words.plain, words.extra
+    if words.word_count > _TABLED or max(map(len, plain.values()), default=0) >= len(
+            _ARRAY_HEADS):  # beyond the tables: each stem on its own
+        packed: dict = dict.fromkeys(plain)
+        variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
+        for stem, positions in plain.items():
+            _pack_entries(stem, [(p, _DEFAULT_WEIGHT, None) for p in positions]
+                          + extra.get(stem, []), packed, variants)
+        return packed, variants
+    singles, pairs, triples, lasts = _SINGLES, _PAIRS, _TRIPLES, _LASTS
+    uints, heads, empty, encoded, sub = _UINTS, _ARRAY_HEADS, _EMPTY, _UINTS.__getitem__, \
+        operator.sub
+    packed = {}
+    for stem, positions in plain.items():
+        if stem in extra:
+            packed[stem] = None  # its place: packed below
             continue
-        plain = [p for p in positions if p[2] is None]
-        if plain:
-            locs = _pack_locations(plain)
-            packed[stem] = (cbor_ints(locs) + _EMPTY, len(locs))
-        if len(plain) != len(positions):
-            forms: dict[str, list] = {}
-            for p in positions:
-                if p[2] is not None:
-                    forms.setdefault(p[2], []).append(p)
-            variants[stem] = tuple((form, cbor_ints(_pack_locations(forms[form])) + _EMPTY)
-                                   for form in sorted(forms))
-    for stem, entries in meta_words.items():  # index/mod.rs: meta locations join the page's
+        count = len(positions)
+        if count == 1:
+            packed[stem] = singles[positions[0]]
+        elif count == 2:
+            first, second = positions
+            packed[stem] = (pairs[first] + lasts[second - first], 3)
+        elif count == 3:
+            first, second, third = positions
+            packed[stem] = (triples[first] + uints[second - first] + lasts[third - second], 4)
+        else:
+            packed[stem] = (b"".join([heads[count], uints[positions[0]],
+                                      *map(encoded, map(sub, positions[1:], positions)),
+                                      empty]), count + 1)
+    variants = {}
+    for stem, entries in extra.items():
+        positions = plain[stem]
+        if positions or len(entries) > 1 or entries[0][2] is not None:
+            _pack_entries(stem, [(p, _DEFAULT_WEIGHT, None) for p in positions] + entries,
+                          packed, variants)
+            continue
+        position, weight, _ = entries[0]  # the usual: once, in a heading or title
+        packed[stem] = ((b"\x82" + _INTS[-weight - 1 - _TABLE_LOW] + uints[position] + empty,
+                         2) if weight != 25 else (b"\x81" + uints[position] + empty, 1))
+    return packed, variants
+
+
+def _pack_entries(stem: str, positions: list[tuple[int, int, str | None]], packed: dict,
+                  variants: dict) -> None:
+    """One stem's entries (position, weight, original form) into `packed` (whose key it
+    already has: removed when the stem is met only in forms with diacritics) and
+    `variants`."""
+    plain = [p for p in positions if p[2] is None]
+    if plain:
+        locs = _pack_locations(plain)
+        packed[stem] = (cbor_ints(locs) + _EMPTY, len(locs))
+    else:
+        del packed[stem]
+    if len(plain) != len(positions):
+        forms: dict[str, list] = {}
+        for p in positions:
+            if p[2] is not None:
+                forms.setdefault(p[2], []).append(p)
+        variants[stem] = tuple((form, cbor_ints(_pack_locations(forms[form])) + _EMPTY)
+                               for form in sorted(forms))
+
+
+def _add_meta_words(meta_words: dict[str, list], packed: dict, variants: dict) -> None:
+    """index/mod.rs: the meta locations join the page's own, in the same entry."""
+    for stem, entries in meta_words.items():
         plain = [e for e in entries if e[2] is None]
         if plain:
             meta_locs = _meta_locations(plain)
@@ -221,22 +285,19 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
                 else:
                     known[form] = _EMPTY + meta_locs
             variants[stem] = tuple(known.items())
-    return PageRecord(url, language, parsed.has_custom_body, bool(words), full_hash(fragment),
-                      compressed(fragment), word_count,
-                      tuple((k, tuple(v)) for k, v in filters.items()),
-                      tuple(sorted(parsed.sort.items())), fields, packed, variants)
 
 
 def full_hash(data: bytes) -> str:
     """utils.rs `full_hash`: SHA-1 as Rust's `{:x?}` prints each byte (no zero padding)."""
-    return "".join([_HEX[b] for b in hashlib.sha1(data).digest()])
+    return "".join(map(_HEX.__getitem__, hashlib.sha1(data).digest()))
 
 
 _HEX = [format(b, "x") for b in range(256)]
 
 
 def compressed(raw: bytes, level: int = GZIP_LEVEL) -> bytes:
-    return gzip.compress(SIGNATURE + raw, compresslevel=level, mtime=0)
+    """gzip'd with the signature, mtime 0: what gzip.compress(..., mtime=0) writes."""
+    return zlib.compress(SIGNATURE + raw, level, 31)
 
 
 def site_fields(records: list[PageRecord]) -> tuple[str, ...]:
