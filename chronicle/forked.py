@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import gc
 import os
+import queue
 import sys
+from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 MAX_WORKERS = 4
@@ -42,23 +45,65 @@ def ranges(count: int, size: int, start: int = 0) -> list[tuple[int, int]]:
 
 
 def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],
-        processes: int) -> list[Result] | None:
+        processes: int, *, alone: int = 0,
+        tasks_per_worker: int | None = None) -> list[Result] | None:
     """`job(start, stop)` for each range, on `processes` forked workers, the results in the
     order of `bounds`; None when no process could be forked (the caller then runs the job
-    itself: one core is slower, not wrong)."""
+    itself: one core is slower, not wrong).
+
+    The first `alone` ranges are each heavy enough to be most of a worker's memory: no two
+    of them run at once (the other ranges run beside them). With `tasks_per_worker`, a
+    worker exits after that many ranges and a fresh fork takes its place, so what it made
+    and what it copied of the inherited memory (reading an object writes its reference
+    count, which copies the page it is on) is freed instead of held to the end."""
     import multiprocessing
 
     global _JOB
     _JOB = job
     try:
         try:
-            pool = multiprocessing.get_context("fork").Pool(processes, _start_worker)
+            pool = multiprocessing.get_context("fork").Pool(
+                processes, _start_worker, maxtasksperchild=tasks_per_worker)
         except OSError:
             return None
         with pool:
-            return list(pool.imap(_run, bounds))
+            return _dispatch(pool, bounds, processes, alone)
     finally:
         _JOB = None
+
+
+def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int) -> list:
+    """Hand out one range per free worker (so the pool's queue never holds a heavy range
+    that a second worker could take while another heavy one runs)."""
+    results: list = [None] * len(bounds)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    heavy = deque(range(min(alone, len(bounds))))
+    light = deque(range(len(heavy), len(bounds)))
+    running: set[int] = set()
+    while heavy or light or running:
+        while len(running) < processes and (heavy or light):
+            if heavy and not any(index < alone for index in running):
+                index = heavy.popleft()
+            elif light:
+                index = light.popleft()
+            else:
+                break
+            running.add(index)
+            pool.apply_async(_run, (bounds[index],),
+                             callback=partial(_report, finished, index, None),
+                             error_callback=partial(_report, finished, index))
+        index, error, result = finished.get()
+        if error is not None:
+            raise error
+        running.remove(index)
+        results[index] = result
+    return results
+
+
+def _report(finished: queue.SimpleQueue, index: int, error: BaseException | None,
+            result: object = None) -> None:
+    """Called by the pool's result thread: hand the outcome to the dispatching thread."""
+    finished.put((index, error, result))
 
 
 #: a worker's full collections wait for this many collections of the middle generation

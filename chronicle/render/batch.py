@@ -21,6 +21,12 @@ from chronicle.pages import Page
 from chronicle.render import render_page
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
+#: Each range in a fresh fork. A worker that lived on kept a private copy of every page of
+#: the chronology it had read (a read writes reference counts) and every row it had made:
+#: ~250 MB each at 50,000 events, against ~70-150 MB for one range. What a fresh worker
+#: makes again is little: a range's pages are contiguous in URL order, so the rows and
+#: words they share were mostly made within the range anyway.
+TASKS_PER_WORKER = 1
 
 
 class Reader(Protocol):
@@ -41,8 +47,10 @@ def render_all(pages: list[Page], staging: Path, env, config,
     pages = sorted(pages, key=lambda p: (p.kind != "data", p.url))
     count = forked.workers()
     if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
-        # the exports are few but each as heavy as hundreds of pages: give each its own task,
-        # first, so the two cores finish together
+        # each export is as heavy as hundreds of pages and lists every event: it runs in a
+        # worker of its own, beside page ranges and never beside another export, and that
+        # worker then exits (what it copied and made is most of its memory, of no use to
+        # the pages)
         heavy = sum(p.kind == "data" for p in pages)
         bounds = [(i, i + 1) for i in range(heavy)] + forked.ranges(
             len(pages), max(50, len(pages) // (count * 8)), heavy)
@@ -54,7 +62,7 @@ def render_all(pages: list[Page], staging: Path, env, config,
             done = forked.run(
                 lambda start, stop: marshal.dumps(
                     _render_range(pages, staging, env, config, reader, start, stop)),
-                bounds, count)
+                bounds, count, alone=heavy, tasks_per_worker=TASKS_PER_WORKER)
         finally:
             gc.unfreeze()
         if done is not None:
