@@ -112,3 +112,34 @@ def test_fingerprints_are_the_same_in_another_process():
                            check=True, env={"PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
     assert runs == {fingerprint(EVENT).hex() + "\n"}
+
+
+def test_a_filter_form_is_rekeyed_exactly_when_it_changes():
+    """explore.FilterKeys hashes only the names a page's filter form lists (its events are
+    in the page's deps already): any entry edit changes the key exactly when the form
+    drawn from the same events changes."""
+    from chronicle.model import Actor, Place
+    from chronicle.render.explore import FilterKeys, filter_groups
+
+    actors = {a: Actor(a, a.upper(), f"a/{a}.yaml") for a in ("jnim", "fama", "un")}
+    places = {p: Place(p, p.title(), f"p/{p}.yaml") for p in ("gao", "kidal")}
+    events = [dataclasses.replace(EVENT, id="a", actors=(ActorRef("jnim"), ActorRef("fama"))),
+              dataclasses.replace(EVENT, id="b", actors=(ActorRef("jnim"),), places=("kidal",))]
+    alone = [dataclasses.replace(EVENT, id="c", actors=(ActorRef("un"),), places=("gao",))]
+    edits = [
+        ("actors", "jnim", {"name": "JNIM (renamed)"}), ("actors", "jnim", {"description": "d"}),
+        ("actors", "un", {"name": "United Nations"}), ("places", "gao", {"name": "Gao city"}),
+        ("places", "kidal", {"lat": 18.4}),
+    ]
+    changed_any = set()
+    for shown in (events, alone):
+        before = (filter_groups(shown, actors, places), FilterKeys(actors, places).deps(shown))
+        for kind, key, change in edits:
+            entries = {"actors": dict(actors), "places": dict(places)}
+            entries[kind][key] = dataclasses.replace(entries[kind][key], **change)
+            after = (filter_groups(shown, entries["actors"], entries["places"]),
+                     FilterKeys(entries["actors"], entries["places"]).deps(shown))
+            assert (after[1] != before[1]) == (after[0] != before[0]), (kind, key, change)
+            if after[0] != before[0]:
+                changed_any.add((kind, key))
+    assert changed_any == {("actors", "jnim"), ("places", "gao")}
