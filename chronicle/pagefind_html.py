@@ -81,6 +81,9 @@ def normalize_content(text: str) -> str:
         text = _NEWLINES.sub(" ", text)
     elif "\n" in text:  # trimmed, so every run of newlines is inside: each becomes a space
         text = " ".join([line for line in text.split("\n") if line])
+    if text.isprintable():  # no white space but " ", and none at the ends: its runs are
+        # the empty strings between spaces (a third of the regex's time on a page's text)
+        return " ".join(filter(None, text.split(" "))) if "  " in text else text
     return _EXTRANEOUS_SPACES.sub(" ", text)
 
 
@@ -228,9 +231,10 @@ def _keeps(node: _Node) -> bool:
                 or node.tag in ("h1", "title"))
 
 
-def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int | None:
-    """Where an ignored or excluded element (`tag`, its content from `position`) ends, when
-    nothing inside it can matter, else None.
+def ignored_span(page: str, position: int, tag: str, meta: dict[str, str]
+                 ) -> tuple[int, int] | None:
+    """Where an ignored or excluded element's (`tag`, its content from `position`) end tag
+    starts and where it ends, when nothing inside it can matter, else None.
 
     An ignored element's text is dropped; what inside it still counts is filters,
     metadata, sorts, the first h1 or title (automatic titles) and images (an excluded
@@ -248,7 +252,7 @@ def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int
             return None
         at = found.end()
         same = found.group(1)
-        if same is None:  # an h1, img or title start tag (`_MATTERS`)
+        if same is None:  # an h1, img or title start tag
             if found.group(2) is not None or "auto_page_title" not in meta:
                 return None
         elif same:
@@ -260,7 +264,13 @@ def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int
     if page.find("data-pagefind-", position, found.start()) >= 0:
         return None
     end = page.find(">", at)
-    return len(page) if end < 0 else end + 1
+    return found.start(), len(page) if end < 0 else end + 1
+
+
+def ignored_end(page: str, position: int, tag: str, meta: dict[str, str]) -> int | None:
+    """Where an ignored element `ignored_span` passes over ends, or None."""
+    span = ignored_span(page, position, tag, meta)
+    return None if span is None else span[1]
 
 
 class _Parser:

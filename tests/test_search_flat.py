@@ -10,14 +10,27 @@ as it does word by word.
 
 from __future__ import annotations
 
+import html as html_module
 import random
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from chronicle.pagefind_flat import _plan, _read_split, _Unusual, parse_flat
-from chronicle.pagefind_html import exclusion_selectors, parse_page
+from chronicle.pagefind_flat import (
+    _find_ignored_span,
+    _plan,
+    _read_split,
+    _Unusual,
+    parse_flat,
+)
+from chronicle.pagefind_html import (
+    exclusion_selectors,
+    ignored_span,
+    normalize_content,
+    parse_page,
+)
 from chronicle.pagefind_words import read_words
 from chronicle.search import EXCLUDE, searchable_input
 
@@ -224,6 +237,44 @@ def test_random_pages_in_searchable_form_are_read_alike_split_or_not(seed):
         if read is not None:
             assert read == parse_page(page, chosen), page
     assert split > 40, "the split reading should read a fair share of the pages"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_ignored_elements_end_found_with_find_is_the_regexs(seed):
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(1500):
+        page = _random_page(rng, more=True)
+        for name in ("nav>", "ol>", "svg>", "<nav", "</ol"):  # names in other cases
+            page = page.replace(name, rng.choice([name, name.upper(), name.capitalize()]))
+        if rng.random() < 0.3:
+            page = page.replace("Word", "W\u2192rd")  # past U+00FF: "?" in `lowered`
+        lowered = page.encode("latin-1", "replace").lower()
+        for tag in re.finditer(r"<([A-Za-z]+)[^>]*>", page):
+            name = tag.group(1).lower()
+            for meta in ({}, {"auto_page_title": ""}):
+                span = _find_ignored_span(page, lowered, tag.end(), name, meta)
+                if span is not None:
+                    found += 1
+                    assert span == ignored_span(page, tag.end(), name, meta), page
+    assert found > 500
+
+
+# normalize_content does with str methods what Pagefind does with two regexes.
+
+def _normalize_by_regexes(text: str) -> str:
+    text = html_module.unescape(text).strip()
+    return re.sub(r"\s\s+", " ", re.sub(r"(\n|\r\n)+", " ", text))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_normalize_content_is_pagefinds_regexes(seed):
+    rng = random.Random(seed)
+    pieces = ["a", "b", ".", "&", "é", " ", "  ", "\n", "\r", "\r\n", "\t", "\x0b", "\x1c",
+              "\x85", "\xa0", "\u2028", "\u3000", "\u200b", "&amp;", "&nbsp;"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert normalize_content(text) == _normalize_by_regexes(text), repr(text)
 
 
 # read_words: a zero-width space anywhere makes it read word by word, markers included (the
