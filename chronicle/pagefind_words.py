@@ -211,13 +211,13 @@ def read_page_words(digest: str, language: str, anchor_content: dict[str, str]
                     ) -> PageWords:
     """`read_words`, as `PageWords`.
 
-    The text between markers is read a stretch at a time: at the default weight, a run of
-    words each read before as one stem is listed by C-level maps, without a Python step
-    per word (most of a page is such runs); the other words are read one at a time."""
+    The text between markers is read a stretch at a time: a stretch whose words were all
+    read before as one stem each (most are) is listed by C-level maps, without a Python
+    step per word; any other is read one word at a time."""
     if "\u200b" in digest:  # a zero-width space may join a marker to a word
         return _read_word_by_word(digest, language, anchor_content)
     plain: defaultdict[str, list[int]] = defaultdict(list)
-    extra: dict[str, list[tuple[int, int, str | None]]] = {}
+    extra: defaultdict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
     anchors: list = []
     content: list[str] = []
     weights = [DEFAULT_WEIGHT]
@@ -225,8 +225,9 @@ def read_page_words(digest: str, language: str, anchor_content: dict[str, str]
     index = 0
     readings = _reading(language)
     stems = _STEMS.setdefault(language, {})
-    stem_of = stems.get
+    stem_of, stem_known = stems.get, stems.__getitem__
     listed = plain.__getitem__  # a new stem gets its empty list (defaultdict)
+    append = list.append
     parts = _MARKER.split(digest)
     for number, part in enumerate(parts):
         if number % 2:
@@ -240,31 +241,36 @@ def read_page_words(digest: str, language: str, anchor_content: dict[str, str]
         if not stretch:
             continue
         content += stretch
-        if weight == DEFAULT_WEIGHT:
-            found = list(map(stem_of, stretch))
-            start, end = 0, len(found)
-            while start < end:
-                try:
-                    unknown = found.index(None, start)
-                except ValueError:
-                    unknown = end
-                if unknown > start:  # each list.append(stem's list, position), in C
-                    any(map(list.append, map(listed, found[start:unknown]),
-                            range(index + start, index + unknown)))
-                if unknown < end:
-                    _read_word(stretch[unknown], language, weight, index + unknown,
-                               readings, stems, plain, extra)
-                start = unknown + 1
-            index += end
-        else:
+        if weight != DEFAULT_WEIGHT:  # (short: a title, a heading)
             for word in stretch:
                 _read_word(word, language, weight, index, readings, stems, plain, extra)
                 index += 1
+            continue
+        end = len(stretch)
+        try:
+            found = list(map(stem_known, stretch))
+        except KeyError:  # a word not read before, or not as one stem
+            found = list(map(stem_of, stretch))
+        else:  # each list.append(stem's list, position), in C
+            any(map(append, map(listed, found), range(index, index + end)))
+            index += end
+            continue
+        start = 0
+        while start < end:  # runs of known words, and the unknown words between them
+            unknown = found.index(None, start) if None in found[start:] else end
+            if unknown > start:
+                any(map(append, map(listed, found[start:unknown]),
+                        range(index + start, index + unknown)))
+            if unknown < end:
+                _read_word(stretch[unknown], language, weight, index + unknown,
+                           readings, stems, plain, extra)
+            start = unknown + 1
+        index += end
     return PageWords(" ".join(content), plain, extra, anchors, max(index, 1))
 
 
 def _read_word(word: str, language: str, weight: int, index: int, readings: dict,
-               stems: dict, plain: defaultdict, extra: dict) -> None:
+               stems: dict, plain: defaultdict, extra: defaultdict) -> None:
     """List one word's stems at `index`, reading it first if it is new."""
     reading = readings.get(word)
     if reading is None:
@@ -281,11 +287,7 @@ def _read_word(word: str, language: str, weight: int, index: int, readings: dict
         if entry_weight == DEFAULT_WEIGHT and original is None:
             positions.append(index)
         else:
-            entries = extra.get(stem)
-            if entries is None:
-                extra[stem] = [(index, entry_weight, original)]
-            else:
-                entries.append((index, entry_weight, original))
+            extra[stem].append((index, entry_weight, original))
 
 
 def _read_word_by_word(digest: str, language: str, anchor_content: dict[str, str]
@@ -294,7 +296,7 @@ def _read_word_by_word(digest: str, language: str, anchor_content: dict[str, str
     words only after splitting the text: a marker may be joined to a word, so each word
     is looked at for markers."""
     plain: defaultdict[str, list[int]] = defaultdict(list)
-    extra: dict[str, list[tuple[int, int, str | None]]] = {}
+    extra: defaultdict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
     anchors: list = []
     content = []
     weights = [DEFAULT_WEIGHT]

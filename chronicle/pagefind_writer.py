@@ -21,6 +21,7 @@ the binary); only gzip's bytes differ, so Pagefind's own runtime reads it unchan
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -81,9 +82,11 @@ def cbor_ints(values: list[int]) -> bytes:
             raise IndexError
     except IndexError:
         body = b"".join([encode(v) for v in values])
-    return head(4, len(values)) + body
+    return (_LIST_HEADS[len(values)] if len(values) < len(_LIST_HEADS)
+            else head(4, len(values))) + body
 
 
+_LIST_HEADS = [head(4, n) for n in range(1024)]
 _EMPTY = cbor_ints([])
 _DEFAULT_WEIGHT = 24  # fossick/mod.rs: weight 1.0 times the multiplier
 _UINTS = _INTS[-_TABLE_LOW:]  # by value: the deltas of positions in order are never negative
@@ -136,9 +139,12 @@ _STRING = json.encoder.encode_basestring
 _PRIVATE = re.compile(r"___PAGEFIND_[\S]+\s?")
 
 
+_PRIVATE_MARK = "___PAGEFIND_"
+
+
 def _tidy(value: str) -> str:
-    """fossick/mod.rs `tidy_meta_and_filters`: Pagefind's own markers out of a value."""
-    return _PRIVATE.sub("", value) if "___PAGEFIND_" in value else value
+    """Pagefind's own markers out of a value."""
+    return _PRIVATE.sub("", value) if _PRIVATE_MARK in value else value
 
 
 def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
@@ -152,9 +158,12 @@ def read_page(url: str, page: str, exclude: tuple[str, ...] = (),
     same reading, slower)."""
     exclusions = exclusion_selectors(tuple(exclude))
     parsed = parse_flat(page, exclusions) or parse_page(page, exclusions)
-    filters = [(name, tuple(map(_tidy, values)))
-               for name, values in sorted(parsed.filters.items())]
-    meta = {k: _tidy(v) for k, v in parsed.meta.items()}
+    filters = [(name, tuple(values)) for name, values in sorted(parsed.filters.items())]
+    meta = parsed.meta
+    if _PRIVATE_MARK in "".join([*itertools.chain.from_iterable(parsed.filters.values()),
+                                 *meta.values()]):  # fossick/mod.rs `tidy_meta_and_filters`
+        filters = [(name, tuple(map(_tidy, values))) for name, values in filters]
+        meta = {k: _tidy(v) for k, v in meta.items()}
     language = parsed.language
     words = read_page_words(parsed.digest, language, parsed.anchor_content)
     fragment = _fragment(url, words.content, words.word_count, filters, meta, words.anchors)
@@ -230,14 +239,40 @@ def _pack_words(words: PageWords) -> tuple[dict[str, tuple[bytes, int]],
     variants = {}
     for stem, entries in extra.items():
         positions = plain[stem]
-        if positions or len(entries) > 1 or entries[0][2] is not None:
+        if any(map(_ORIGINAL, entries)):  # some in another form (with diacritics)
             _pack_entries(stem, [(p, _DEFAULT_WEIGHT, None) for p in positions] + entries,
                           packed, variants)
-            continue
-        position, weight, _ = entries[0]  # the usual: once, in a heading or title
-        packed[stem] = ((b"\x82" + _INTS[-weight - 1 - _TABLE_LOW] + uints[position] + empty,
-                         2) if weight != 25 else (b"\x81" + uints[position] + empty, 1))
+        elif positions or len(entries) > 1:
+            packed[stem] = _pack_weighted(positions, entries)
+        else:  # the usual: once, in a heading or a title
+            position, weight, _ = entries[0]
+            packed[stem] = ((b"\x82" + _INTS[-weight - 1 - _TABLE_LOW] + uints[position]
+                             + empty, 2) if weight != 25 else
+                            (b"\x81" + uints[position] + empty, 1))
     return packed, variants
+
+
+_ORIGINAL = operator.itemgetter(2)
+_WEIGHT_AND_POSITION = operator.itemgetter(0, 1)
+
+
+def _pack_weighted(positions: list[int], entries: list[tuple[int, int, None]]
+                   ) -> tuple[bytes, int]:
+    """`_pack_locations` for a stem's positions at the default weight and its other
+    entries, none in another form: sorted by weight (25 first) then position, the ties
+    (weights 0 and 25) in the order met."""
+    ordered = [(_DEFAULT_WEIGHT, p, _DEFAULT_WEIGHT) for p in positions]
+    ordered += [(0 if weight == 25 else weight, p, weight) for p, weight, _ in entries]
+    ordered.sort(key=_WEIGHT_AND_POSITION)
+    current, last, locations = 25, 0, []
+    for _, position, weight in ordered:
+        if weight != current:
+            locations += (-weight - 1, position)
+            current = weight
+        else:
+            locations.append(position - last)
+        last = position
+    return cbor_ints(locations) + _EMPTY, len(locations)
 
 
 def _pack_entries(stem: str, positions: list[tuple[int, int, str | None]], packed: dict,
@@ -263,6 +298,14 @@ def _pack_entries(stem: str, positions: list[tuple[int, int, str | None]], packe
 def _add_meta_words(meta_words: dict[str, list], packed: dict, variants: dict) -> None:
     """index/mod.rs: the meta locations join the page's own, in the same entry."""
     for stem, entries in meta_words.items():
+        if len(entries) == 1:  # the usual: once, as written, in a field (the title)
+            field_id, position, original = entries[0]
+            if original is None and field_id < -_TABLE_LOW and position < len(_UINTS):
+                meta_locs = b"\x82" + _INTS[-field_id - 1 - _TABLE_LOW] + _UINTS[position]
+                known = packed.get(stem)
+                packed[stem] = ((_EMPTY + meta_locs, 2) if known is None else
+                                (known[0][:-len(_EMPTY)] + meta_locs, known[1] + 2))
+                continue
         plain = [e for e in entries if e[2] is None]
         if plain:
             meta_locs = _meta_locations(plain)
