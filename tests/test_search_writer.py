@@ -301,3 +301,37 @@ def test_an_edit_adds_its_record_beside_the_cache_and_a_new_process_finds_both(t
     pagefind_records._MEMORY.clear()
     records, read = pagefind_records.read_pages(edited, EXCLUDE, cache)
     assert read == 0 and "cat" in records[1].words
+
+
+def test_the_packing_tables_give_what_each_stems_own_packing_gives(monkeypatch):
+    from chronicle import pagefind_writer
+    from chronicle.pagefind_html import exclusion_selectors, parse_page
+    from chronicle.pagefind_words import read_page_words
+
+    body = " ".join(["alpha beta gamma delta"] * 300 + ["alpha"] * 1100 + ["omega end."])
+    page = ("<html lang='en'><body><main data-pagefind-body><h1>Alpha title</h1>"
+            f"<p>Café naïve alpha</p><p>{body}</p>"
+            "<div data-pagefind-weight='2'>gamma heavy</div></main></body></html>")
+    parsed = parse_page(page, exclusion_selectors(()))
+    words = read_page_words(parsed.digest, "en", parsed.anchor_content)
+    assert words.word_count > 2000 and max(map(len, words.plain.values())) > 1024
+    packed = pagefind_writer._pack_words(words)  # beyond the tables: stem by stem
+    monkeypatch.setattr(pagefind_writer, "_ARRAY_HEADS", pagefind_writer._ARRAY_HEADS
+                        + [pagefind_writer.head(4, n + 1) + pagefind_writer.encode(-25)
+                           for n in range(1024, 1500)])
+    assert pagefind_writer._pack_words(words) == packed  # from the tables
+    assert packed[0]["alpha"][1] == 1401 + 1 + 2  # positions, -25, the title (-169, p)
+
+
+def test_a_fragments_json_is_what_json_dumps_writes():
+    from chronicle.pagefind_writer import _fragment, compact_json
+
+    odd = 'quote " backslash \\ tab \t newline \n nul \x00 é ✓ 😀 </script> \u2028'
+    filters = [("ty\"pe", (odd, "plain")), ("year", ())]
+    meta = {"title": odd, "image": ""}
+    anchors = [("h2", "i\\d", odd, 7)]
+    assert _fragment("/a\"b/", odd, 3, filters, meta, anchors) == compact_json(
+        {"url": "/a\"b/", "content": odd, "word_count": 3,
+         "filters": {name: list(values) for name, values in filters}, "meta": meta,
+         "anchors": [{"element": e, "id": i, "text": t, "location": loc}
+                     for e, i, t, loc in anchors]}).encode()
