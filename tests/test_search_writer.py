@@ -335,3 +335,12 @@ def test_a_fragments_json_is_what_json_dumps_writes():
          "filters": {name: list(values) for name, values in filters}, "meta": meta,
          "anchors": [{"element": e, "id": i, "text": t, "location": loc}
                      for e, i, t, loc in anchors]}).encode()
+
+
+def test_the_table_of_usual_locations_is_what_the_cbor_encoder_writes():
+    """Locations are packed from a prebuilt table (built without the encoder, for a quick
+    start); every value in it must be the encoder's shortest form."""
+    from chronicle.pagefind_canon import encode
+    from chronicle.pagefind_writer import _INTS, _TABLE_HIGH, _TABLE_LOW
+
+    assert [encode(v) for v in range(_TABLE_LOW, _TABLE_HIGH)] == _INTS
