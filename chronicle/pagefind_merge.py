@@ -33,6 +33,7 @@ from chronicle.pagefind_writer import (
     compressed,
     full_hash,
 )
+from chronicle.write import write_bytes
 
 #: options.rs `default_index_chunk_size`: locations per word-index file.
 CHUNK_SIZE = 20000
@@ -175,24 +176,14 @@ def place_fragment(folder: str, language: str, fragment_hash: str, data: bytes) 
     the fragment goes apart, by its full hash, and run_files sorts out who gets the name.
     True when written at its usual name."""
     try:
-        _write_new(os.path.join(folder, fragment_name(language, fragment_hash)), data)
+        write_bytes(os.path.join(folder, fragment_name(language, fragment_hash)), data,
+                    new=True)
         return True
     except FileExistsError:
         apart = os.path.join(folder, APART)
         os.makedirs(apart, exist_ok=True)
-        _write_new(os.path.join(apart, f"{fragment_hash}.pf_fragment"), data)
+        write_bytes(os.path.join(apart, f"{fragment_hash}.pf_fragment"), data, new=True)
         return False
-
-
-def _write_new(path: str, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 def _postings(plain: tuple) -> Postings:

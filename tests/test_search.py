@@ -18,6 +18,7 @@ from chronicle.search import (
     index_in_background,
     index_site,
 )
+from tests.generated import write_generated
 
 EVENT = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><nav>Timeline</nav><main data-pagefind-body><h1>{title}</h1><p>{text}</p>
@@ -186,20 +187,12 @@ def test_a_build_reads_pages_for_search_as_it_renders_them(tmp_path, monkeypatch
     file is opened again, and the bundle is the one an index of the files on disk makes,
     after a cold build (all pages read as rendered) and after an edit of many events (some
     pages rendered again, the others' readings taken from the cache)."""
-    import sys
 
     from chronicle import pagefind_records
     from chronicle.build import build
     from chronicle.render import batch
 
-    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
-    sys.path.insert(0, benchmarks)
-    try:
-        from generate import generate, write_chronicle
-    finally:
-        sys.path.remove(benchmarks)
-    chronology = tmp_path / "chronology"
-    write_chronicle(generate(80), chronology)
+    chronology = write_generated(tmp_path / "chronology", 80)
     if forking:
         monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     opened = []

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html as html_module
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +32,7 @@ from chronicle.pagefind_html import (
 )
 from chronicle.pagefind_words import read_words
 from chronicle.search import EXCLUDE, searchable_input
+from tests.generated import write_generated
 
 REPO = Path(__file__).resolve().parent.parent
 CHRONICLE = exclusion_selectors(tuple(EXCLUDE))
@@ -65,14 +65,9 @@ def test_the_test_sites_pages_are_read_flat_and_alike(name, copy_site, build_sit
 def _generated_pages(tmp_path: Path, events: int, seed: int) -> list[tuple[str, str]]:
     """The searchable pages of a benchmark chronology of `events` events, built without
     search."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from generate import generate, write_chronicle
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
     from chronicle.build import build
 
-    write_chronicle(generate(events, seed=seed), tmp_path / "chronology")
+    write_generated(tmp_path / "chronology", events, seed)
     build(tmp_path / "chronology", tmp_path / "site", search=False)
     return _pages(tmp_path / "site")
 

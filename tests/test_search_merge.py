@@ -9,6 +9,7 @@ import pytest
 from chronicle.pagefind_merge import Run, bundle_files, join_runs, merge_run, run_files
 from chronicle.pagefind_writer import read_page
 from chronicle.search import EXCLUDE
+from tests.generated import write_generated
 from tests.test_search_writer import EDGE_PAGES
 
 RUNTIME = {"pagefind.js": b"js", "wasm.en.pagefind": b"wasm", "wasm.unknown.pagefind": b"?"}
@@ -69,21 +70,12 @@ def test_fragments_written_by_render_workers_get_the_names_the_bundle_gives(
     one hex digit in a short name instead of seven, most pages collide, as a few do at
     50,000 events; the bundle equals the one indexed from the files on disk."""
     import shutil
-    import sys
-    from pathlib import Path
 
     from chronicle import pagefind_merge, pagefind_records, search
     from chronicle.build import build
     from chronicle.render import batch
 
-    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
-    sys.path.insert(0, benchmarks)
-    try:
-        from generate import generate, write_chronicle
-    finally:
-        sys.path.remove(benchmarks)
-    chronology = tmp_path / "chronology"
-    write_chronicle(generate(60), chronology)
+    chronology = write_generated(tmp_path / "chronology", 60)
     monkeypatch.setenv(search.WRITER_SWITCH, "chronicle")
     monkeypatch.setattr(pagefind_merge, "SHORT_HASH_HEX", 1)
     if forking:

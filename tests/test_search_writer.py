@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from chronicle.pagefind_canon import SIGNATURE, decode
 from chronicle.pagefind_words import discrete_words, indexable_words, read_words
 from chronicle.pagefind_writer import read_page
 from chronicle.search import BUNDLE, DIGEST_FILE, EXCLUDE, index_site, searchable_input
+from tests.generated import write_generated
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,14 +98,9 @@ def test_the_sample_chronology_is_indexed_as_pagefind_indexes_it(sample_site, tm
 
 
 def test_a_generated_chronology_is_indexed_as_pagefind_indexes_it(tmp_path):
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from generate import generate, write_chronicle
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
     from chronicle.build import build
 
-    write_chronicle(generate(200), tmp_path / "chronology")
+    write_generated(tmp_path / "chronology", 200)
     build(tmp_path / "chronology", tmp_path / "site", search=False)
     binary, ours = both_bundles(tmp_path / "site", tmp_path)
     assert len(binary["en"]["pages"]) > 200

@@ -19,6 +19,7 @@ from typing import Protocol
 from chronicle import forked
 from chronicle.pages import Page
 from chronicle.render import render_page
+from chronicle.write import write_bytes
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 #: Each range in a fresh fork. A worker that lived on kept a private copy of every page of
@@ -87,24 +88,7 @@ def _render_range(pages, staging: Path, env, config, reader: Callable[[], Reader
                 pass
             made.add(folder)
         data = render_page(env, page, config)
-        _write(path, data)
+        write_bytes(path, data)
         if reading is not None:
             reading.add(page.url, data)
     return [reading.finish()] if reading is not None else []
-
-
-#: O_BINARY: no newline translation on Windows
-_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-           | getattr(os, "O_BINARY", 0))
-
-
-def _write(path: str, data: bytes) -> None:
-    """Three system calls, where Path.write_bytes makes six (it also asks the size, the
-    terminal and the position of a file it has just created)."""
-    fd = os.open(path, _CREATE, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
