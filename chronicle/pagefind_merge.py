@@ -21,7 +21,6 @@ import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_words import WORD_SYMBOLS
@@ -268,16 +267,16 @@ def _fields(pages: Iterable[PageHead]) -> tuple[str, ...]:
     return tuple(sorted({name for page in pages for name in page[5]}))
 
 
-def run_files(run: Run, runtime: dict[str, bytes], fragments: Path | None = None
-              ) -> dict[str, bytes | Path]:
+def run_files(run: Run, runtime: dict[str, bytes]) -> dict[str, bytes | str]:
     """Every file of the bundle by its path in it: each language's index, fragments,
     filters and metadata, the entry file, and Pagefind's runtime (`runtime`, from the
     pinned binary: its JS, CSS and the WASM of each language it has one for). A fragment
-    the run holds no bytes of is the file named by its hash in `fragments` (a Path)."""
-    files: dict[str, bytes | Path] = {}
+    the run holds no bytes of is where `place_fragment` wrote it, relative to its folder
+    (a str)."""
+    files: dict[str, bytes | str] = {}
     languages = {}
     for language, pages in _languages(run).items():
-        written, meta_hash = _language_files(language, pages, fragments)
+        written, meta_hash = _language_files(language, pages)
         files.update(written)
         wasm = f"wasm.{language}.pagefind"
         languages[language] = {"hash": meta_hash,
@@ -308,10 +307,9 @@ def _languages(run: Run) -> dict[str, LanguageRun]:
     return dict(sorted(groups.items()))
 
 
-def _language_files(language: str, run: LanguageRun, fragment_files: Path | None
-                    ) -> tuple[dict[str, bytes | Path], str]:
+def _language_files(language: str, run: LanguageRun) -> tuple[dict[str, bytes | str], str]:
     """index/mod.rs `build_indexes` for one language: its files, and the metadata's hash."""
-    files: dict[str, bytes | Path] = {}
+    files: dict[str, bytes | str] = {}
     prefix_length = len(language) + 8
     pages, fragments = [], set()
     filters: dict[str, dict[str, list[int]]] = {}
@@ -328,7 +326,7 @@ def _language_files(language: str, run: LanguageRun, fragment_files: Path | None
         if fragment.__class__ is bytes:
             files[f"fragment/{short}.pf_fragment"] = fragment
         else:  # written by place_fragment, at its usual name (True) or apart
-            files[f"fragment/{short}.pf_fragment"] = fragment_files / (
+            files[f"fragment/{short}.pf_fragment"] = (
                 fragment_name(language, fragment_hash) if fragment
                 else f"{APART}/{fragment_hash}.pf_fragment")
 

@@ -69,9 +69,9 @@ class BatchReader:
     once, its HTML dropped at once): each page's key, and the pages merged as a run
     (pagefind_merge). The worker also writes each page's fragment into `fragments`, as
     the bundle names it (see `place_fragment`; the run holds where, not its bytes), and
-    the records for the next index into
-    `cache`, as the body of a marshalled dict (version 2, which refers to nothing outside
-    itself, so the parent joins the bodies into the cache file without decoding them)."""
+    the records for the next index into `cache`, as the body of a marshalled dict
+    (version 2, which refers to nothing outside itself, so the parent joins the bodies
+    into the cache file without decoding them)."""
 
     _made = 0
 

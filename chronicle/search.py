@@ -482,7 +482,7 @@ def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: 
     if run is not None:
         runtime = runtime_files(executable, sorted(run.read_in), cache)
         with timed("search.files"):
-            files = run_files(run, runtime, site / FRAGMENTS)
+            files = run_files(run, runtime)
         with timed("search.fragments"):
             _move_fragments(site / FRAGMENTS, staging, files)
         written = {name: data for name, data in files.items() if isinstance(data, bytes)}
@@ -497,7 +497,7 @@ def _write_bundle(executable: Path, site: Path, pages: list[PageInput], digest: 
     (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
 
 
-def _move_fragments(fragments: Path, staging: Path, files: dict[str, bytes | Path]) -> None:
+def _move_fragments(fragments: Path, staging: Path, files: dict[str, bytes | str]) -> None:
     """Move the fragments the render workers wrote into the bundle: their folder at once,
     then the few whose name the bundle gives differs from the one they were written under
     (see pagefind_merge.place_fragment): first those that must leave a usual name, then
@@ -505,10 +505,8 @@ def _move_fragments(fragments: Path, staging: Path, files: dict[str, bytes | Pat
     staging.mkdir(exist_ok=True)
     if (fragments / "fragment").is_dir():
         os.rename(fragments / "fragment", staging / "fragment")
-    prefix = f"{fragments}{os.sep}"
-    moves = [(str(source)[len(prefix):].replace(os.sep, "/"), name)
-             for name, source in files.items()
-             if isinstance(source, Path) and str(source) != prefix + name.replace("/", os.sep)]
+    moves = [(written, name) for name, written in files.items()
+             if isinstance(written, str) and written != name]
     for written, name in sorted(moves, key=lambda move: move[0].startswith(APART)):
         source = fragments / written if written.startswith(APART) else staging / written
         os.replace(source, staging / name)
