@@ -28,7 +28,12 @@ COUNTRY_DOTS_MAX = 60
 
 
 def _digest(value: object) -> str:
-    return "=" + hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+    return _key(repr(value))
+
+
+def _key(text: str) -> str:
+    """A literal dep ("=" and a short hash of `text`) standing for `text`."""
+    return "=" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 # -- charts --------------------------------------------------------------------------------
@@ -53,7 +58,7 @@ class ChartKeys:
 
     def deps(self, indices: Iterable[int]) -> tuple[str, ...]:
         text = "".join(map(self._inputs.__getitem__, indices))
-        return ("=" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest(),)
+        return (_key(text),)
 
 
 def chart_context(events: Sequence[Event], *, title: str, small: bool) -> dict:
@@ -176,7 +181,7 @@ class FilterKeys:
         # a facet with a single value is left out of the form (filter_groups): no name shown
         text = "a" + (self._names(self._actors, listed) if len(listed) > 1 else "") + \
             "p" + (self._names(self._places, located) if len(located) > 1 else "")
-        return ("=" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest(),)
+        return (_key(text),)
 
     @staticmethod
     def _names(names: dict[str, str], ids: set[str]) -> str:
