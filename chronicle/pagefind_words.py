@@ -198,7 +198,8 @@ def read_words(digest: str, language: str, anchor_content: dict[str, str]):
     """fossick/mod.rs `parse_digest`: (content, {stem: [(position, weight, original)]},
     anchors [(element, id, text, location)], word_count). An entry at the default weight
     with no other original form is just its position; `mixed`, a fifth result, names the
-    stems with any other entry. (`read_page_words` is the same reading, kept apart.)"""
+    stems with any other entry. `read_page_words` in the shape the tests check (the
+    writer reads `PageWords`): not a second reading."""
     page = read_page_words(digest, language, anchor_content)
     words: dict[str, list] = dict(page.plain)
     for stem, entries in page.extra.items():  # in order of position, as they were met
@@ -257,7 +258,10 @@ def read_page_words(digest: str, language: str, anchor_content: dict[str, str]
             continue
         start = 0
         while start < end:  # runs of known words, and the unknown words between them
-            unknown = found.index(None, start) if None in found[start:] else end
+            try:
+                unknown = found.index(None, start)
+            except ValueError:
+                unknown = end
             if unknown > start:
                 any(map(append, map(listed, found[start:unknown]),
                         range(index + start, index + unknown)))
