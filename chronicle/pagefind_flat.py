@@ -191,7 +191,6 @@ class _Plan:
             return SLOW
         return SENTENCE if tag in SENTENCE_TAGS else PLAIN
 
-
     def read_element(self, tag: str, attributes_text: str) -> tuple:
         """What a start tag's attributes make of its element, remembered (the same few
         recur on every page): (status, filter specs, id for an anchor or None, void, (src,
@@ -424,7 +423,7 @@ class _Reader:
             stack.append((tag, SLOW, start, anchors, BODY, None))
         else:
             if tag in AUTO_WEIGHTS:
-                out.append(f" ___PAGEFIND_AUTO_WEIGHT___{AUTO_WEIGHTS[tag]}  ")
+                out.append(_WEIGHTS[tag])
             elif tag in SENTENCE_TAGS:
                 out.append(" ")
             kind = SLOW if specs else self.plan.kind(tag)  # not excluded: matched is ignored
@@ -566,15 +565,14 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
             elif act == _UNUSUAL:
                 raise _Unusual
             else:
+                inherited = anchors if name in INLINE_TAGS else None
                 if act == _EXCLUDED:
                     status, specs = IGNORED, None
-                    inherited = anchors if name in INLINE_TAGS else None
                 else:
                     reading = elements.get((name, attributes_text))
                     if reading is None:
                         reading = read_element(name, attributes_text)
                     status, specs, element_id, void, image = reading
-                    inherited = anchors if name in INLINE_TAGS else None
                     if element_id is not None:
                         counter = reader.anchor_counter
                         append(f" ___PAGEFIND_ANCHOR___{name}:{counter}:{element_id} ")
