@@ -59,6 +59,9 @@ _ALL_SPACES = re.compile(r"\s")
 _ATTRIBUTE_MATCH = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$", re.S)
 _NEWLINES = re.compile(r"(\n|\r\n)+")
 _EXTRANEOUS_SPACES = re.compile(r"\s\s+")
+_SIMPLE_SELECTOR = re.compile(
+    r"([A-Za-z][\w-]*|\*)?((?:\.[\w-]+|#[\w-]+|\[[\w-]+(?:=\"?[^\]\"]*\"?)?\])*)$")
+_SELECTOR_PART = re.compile(r"\.([\w-]+)|#([\w-]+)|\[([\w-]+)(?:=\"?([^\]\"]*)\"?)?\]")
 
 
 def _caseless(name: str) -> str:
@@ -66,9 +69,6 @@ def _caseless(name: str) -> str:
     makes one name) with classes instead of re.I, which keeps a pattern that starts with
     "<" from skimming to each "<": passing over a map's SVG cost twice as much with it."""
     return "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
-_SIMPLE_SELECTOR = re.compile(
-    r"([A-Za-z][\w-]*|\*)?((?:\.[\w-]+|#[\w-]+|\[[\w-]+(?:=\"?[^\]\"]*\"?)?\])*)$")
-_SELECTOR_PART = re.compile(r"\.([\w-]+)|#([\w-]+)|\[([\w-]+)(?:=\"?([^\]\"]*)\"?)?\]")
 
 
 def normalize_content(text: str) -> str:
