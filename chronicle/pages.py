@@ -171,14 +171,12 @@ class _Names:
     `place` are lookups in C (`map` calls them for every event). `charts` and `filters`
     key the charts and filter forms of its pages, made as cheaply."""
 
-    __slots__ = ("actor", "actors", "charts", "events", "filters", "place", "places")
+    __slots__ = ("actor", "charts", "events", "filters", "place")
 
     def __init__(self, linked: Linked):
         self.events = [f"event:{event.id}" for event in linked.events]
-        self.actors = _Prefixed("actor:", linked.actors)
-        self.places = _Prefixed("place:", linked.places)
-        self.actor = self.actors.__getitem__
-        self.place = self.places.__getitem__
+        self.actor = _Prefixed("actor:", linked.actors).__getitem__
+        self.place = _Prefixed("place:", linked.places).__getitem__
         self.charts = explore.ChartKeys(linked.events)
         self.filters = explore.FilterKeys(linked.actors, linked.places)
 
