@@ -108,14 +108,23 @@ _LASTS = [_UINTS[d] + _EMPTY for d in range(_TABLED)]
 
 
 def _pack_locations(positions: list[tuple[int, int, str | None]]) -> list[int]:
-    """index/mod.rs `positions_to_packed_page`: sorted by weight (25 first) then position,
-    delta-coded, a negative number announcing each change of weight."""
-    positions = sorted(positions, key=lambda p: (0 if p[1] == 25 else p[1], p[0]))
+    """index/mod.rs `positions_to_packed_page` for entries (position, weight, original)."""
+    return _delta_coded([(0 if weight == 25 else weight, position, weight)
+                         for position, weight, _ in positions])
+
+
+_WEIGHT_AND_POSITION = operator.itemgetter(0, 1)
+
+
+def _delta_coded(ordered: list[tuple[int, int, int]]) -> list[int]:
+    """index/mod.rs `positions_to_packed_page` for (weight's order, position, weight):
+    sorted by weight (25 first: its order is 0) then position, the ties in the order
+    given, delta-coded, a negative number announcing each change of weight."""
+    ordered.sort(key=_WEIGHT_AND_POSITION)
     current, last, packed = 25, 0, []
-    for position, weight, _ in positions:
+    for _, position, weight in ordered:
         if weight != current:
-            packed.append(-weight - 1)
-            packed.append(position)
+            packed += (-weight - 1, position)
             current = weight
         else:
             packed.append(position - last)
@@ -258,7 +267,6 @@ def _pack_words(words: PageWords) -> tuple[dict[str, tuple[bytes, int]],
 
 
 _ORIGINAL = operator.itemgetter(2)
-_WEIGHT_AND_POSITION = operator.itemgetter(0, 1)
 
 
 def _pack_weighted(positions: list[int], entries: list[tuple[int, int, None]]
@@ -268,15 +276,7 @@ def _pack_weighted(positions: list[int], entries: list[tuple[int, int, None]]
     (weights 0 and 25) in the order met."""
     ordered = [(_DEFAULT_WEIGHT, p, _DEFAULT_WEIGHT) for p in positions]
     ordered += [(0 if weight == 25 else weight, p, weight) for p, weight, _ in entries]
-    ordered.sort(key=_WEIGHT_AND_POSITION)
-    current, last, locations = 25, 0, []
-    for _, position, weight in ordered:
-        if weight != current:
-            locations += (-weight - 1, position)
-            current = weight
-        else:
-            locations.append(position - last)
-        last = position
+    locations = _delta_coded(ordered)
     return cbor_ints(locations) + _EMPTY, len(locations)
 
 
