@@ -7,14 +7,13 @@ from chronicle.model import (
     Actor,
     ActorRef,
     Casualties,
-    Chronology,
-    Config,
     Event,
     Figure,
     FuzzyDate,
     Place,
     Role,
 )
+from tests.generated import chronology
 
 
 def event(eid: str, date: str, actors=(), places=(), killed=None, injured=None) -> Event:
@@ -24,11 +23,6 @@ def event(eid: str, date: str, actors=(), places=(), killed=None, injured=None) 
         actors=tuple(ActorRef(a, Role.ASSOCIATED) for a in actors), places=tuple(places),
         casualties=Casualties(killed=killed, injured=injured),
     )
-
-
-def chronology(events, actors=(), places=()) -> Chronology:
-    events = tuple(sorted(events, key=lambda e: (e.date.sort_key, e.id)))
-    return Chronology("/x", Config(), events, tuple(actors), tuple(places))
 
 
 ACTORS = (

@@ -10,8 +10,6 @@ from chronicle.link import link
 from chronicle.model import (
     ActorRef,
     Casualties,
-    Chronology,
-    Config,
     Event,
     Figure,
     FuzzyDate,
@@ -22,6 +20,7 @@ from chronicle.model import (
     Status,
 )
 from chronicle.pages import Fingerprints
+from tests.generated import chronology
 
 SOURCE = Source(file="a.html", publisher="AFP", url="https://x.example/1", title="T",
                 published=FuzzyDate(2020, 3, 1), quote="q")
@@ -53,8 +52,7 @@ CHANGES = {
 
 
 def fingerprint(event: Event) -> bytes:
-    chronology = Chronology("/x", Config(), (event,), (), ())
-    return Fingerprints(link(chronology))(f"event:{event.id}")
+    return Fingerprints(link(chronology([event])))(f"event:{event.id}")
 
 
 def variants(event: Event):
