@@ -34,6 +34,7 @@ from chronicle.pagefind_canon import SIGNATURE, encode, head
 from chronicle.pagefind_flat import parse_flat
 from chronicle.pagefind_html import exclusion_selectors, parse_page
 from chronicle.pagefind_words import PageWords, read_meta_words, read_page_words
+from chronicle.write import write_bytes
 
 #: The Pagefind version whose format this writes; the pinned `pagefind[bin]`.
 PAGEFIND_VERSION = "1.5.2"
@@ -384,8 +385,7 @@ def write_files(files: dict[str, bytes], folder: Path, reuse: list[Path] = ()) -
                 except OSError:
                     continue
             else:
-                with open(target, "wb") as new:
-                    new.write(data)
+                write_bytes(target, data)
         return linked
 
     batches = [names[i:i + 500] for i in range(0, len(names), 500)]
