@@ -57,12 +57,6 @@ def write_bytes(path: str, data: bytes, *, new: bool = False) -> None:
         os.close(fd)
 
 
-def write_file(base: Path, url: str, data: bytes) -> None:
-    target = base / url
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
-
 def staging_dir(out: Path) -> Path:
     """An empty folder beside `out` (same file system, so the swap is a rename)."""
     _remove_leftovers(out)
@@ -138,7 +132,7 @@ def write_in_place(out: Path, outputs: dict[str, bytes], removed: Iterable[str])
             target = out / url
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            temporary.write_bytes(outputs[url])
+            write_bytes(str(temporary), outputs[url])
             os.replace(temporary, target)
         for url in sorted(removed):
             target = out / url
