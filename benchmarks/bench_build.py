@@ -3,12 +3,13 @@
     python benchmarks/bench_build.py --n 10000 [--runs 3] [--seed 1] [--cache DIR]
 
 The data comes from benchmarks/generate.py and is kept under --cache (benchmarks/out/ by
-default), so repeated runs at one N time the builds, not the generator. Each run deletes the
-previous output and Chronicle's .chronicle-cache (and Hugo's resources), so every build is
-cold. Runs alternate Chronicle, Hugo, Chronicle, ... so a noisy neighbour or a warming page
-cache hits both alike. Each round also times Chronicle without its search index (Hugo
-writes none) and a no-change rebuild right after the cold one (issue 3 wants it at most a
-tenth of a cold build).
+default), so repeated runs at one N time the builds, not the generator. Every cold build
+writes into a folder of its own that does not exist yet, after deleting Chronicle's
+.chronicle-cache (and Hugo's resources), so every build is cold; no output is deleted
+until every timed build is done (see `Outputs`). Runs alternate Chronicle, Hugo,
+Chronicle, ... so a noisy neighbour or a warming page cache hits both alike. Each round also
+times Chronicle without its search index (Hugo writes none) and a no-change rebuild right
+after the cold one (issue 3 wants it at most a tenth of a cold build).
 
 Memory is the peak of the whole process tree's proportional set size (PSS: each page shared
 between processes counted once, split among them), sampled every 20 ms. Chronicle renders in
@@ -128,20 +129,51 @@ def measure(command: list[str], cwd: Path) -> Run:
     return Run(float(seconds), max(peak / 2**20, largest_mb), largest_mb)
 
 
-def build_chronicle(root: Path, *, search: bool = True, cold: bool = True) -> Run:
-    out = root.parent / ("chronicle-site" if search else "chronicle-site-no-search")
+class Outputs:
+    """Where each timed build writes: a new folder per build, none deleted while builds run.
+
+    This machine's disk is ext4 without a journal, and there ext4 will not hand out an
+    inode freed in the last minutes while an older free one remains (`recently_deleted()`
+    in fs/ext4/ialloc.c): each new file or folder scans past every recently freed inode of
+    its block group. Deleting a built site (tens of thousands of files) right before the
+    next build made every file that build created cost ~0.3-0.9 ms of kernel time instead
+    of ~0.05 ms (`perf record`: find_get_block_common and recently_deleted on top), for
+    Chronicle and Hugo alike, so the ratio measured the deletion as much as the builds.
+    A fresh machine building a fresh clone pays none of it. So the outputs of earlier
+    invocations are moved aside (a rename frees no inode) and deleted only after the last
+    timed build; this invocation's outputs are left for the next one to remove."""
+
+    def __init__(self, dataset: Path) -> None:
+        self.folder = dataset / "runs"
+        self._old: Path | None = None
+        if self.folder.exists():
+            self._old = dataset / f"runs-old-{time.time_ns()}"
+            self.folder.rename(self._old)
+        self.folder.mkdir()
+
+    def new(self, name: str) -> Path:
+        """A folder path that no build has written yet."""
+        path = self.folder / name
+        assert not path.exists(), path
+        return path
+
+    def remove_old(self) -> None:
+        for old in self.folder.parent.glob("runs-old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build_chronicle(root: Path, out: Path, *, search: bool = True, cold: bool = True) -> Run:
     if cold:
-        shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
     return measure([sys.executable, "-m", "chronicle", "build", "--root", str(root),
                     "--out", str(out), "--quiet", "--search" if search else "--no-search"],
                    cwd=REPO)
 
 
-def build_hugo(root: Path, hugo: Path) -> Run:
-    shutil.rmtree(root / "public", ignore_errors=True)
+def build_hugo(root: Path, hugo: Path, out: Path) -> Run:
     shutil.rmtree(root / "resources", ignore_errors=True)
-    return measure([str(hugo), "--quiet", "--ignoreCache"], cwd=root)
+    return measure([str(hugo), "--quiet", "--ignoreCache", "--destination", str(out)],
+                   cwd=root)
 
 
 def count_pages(folder: Path) -> int:
@@ -182,15 +214,19 @@ def main(argv: list[str] | None = None) -> int:
     unchanged_runs: list[Run] = []
     bare_runs: list[Run] = []
     hugo_runs: list[Run] = []
-    for _ in range(options.runs):
-        chronicle_runs.append(build_chronicle(chronicle_root))
-        unchanged_runs.append(build_chronicle(chronicle_root, cold=False))
+    outputs = Outputs(chronicle_root.parent)
+    for run in range(options.runs):
+        site = outputs.new(f"chronicle-{run}")
+        chronicle_runs.append(build_chronicle(chronicle_root, site))
+        unchanged_runs.append(build_chronicle(chronicle_root, site, cold=False))
         if hugo is not None:
-            hugo_runs.append(build_hugo(hugo_root, hugo))
-        bare_runs.append(build_chronicle(chronicle_root, search=False))
+            hugo_runs.append(build_hugo(hugo_root, hugo, outputs.new(f"hugo-{run}")))
+        bare_runs.append(build_chronicle(chronicle_root, outputs.new(f"no-search-{run}"),
+                                         search=False))
+    outputs.remove_old()
 
-    print(f"pages: chronicle {count_pages(chronicle_root.parent / 'chronicle-site')}"
-          + (f", hugo {count_pages(hugo_root / 'public')}" if hugo else ""))
+    print(f"pages: chronicle {count_pages(outputs.folder / 'chronicle-0')}"
+          + (f", hugo {count_pages(outputs.folder / 'hugo-0')}" if hugo else ""))
     chronicle_time, chronicle_memory = summarise("chronicle", chronicle_runs)
     bare_time, bare_memory = summarise("no search", bare_runs)
     unchanged_time, _ = summarise("no change", unchanged_runs)
