@@ -83,8 +83,8 @@ def page_keys(planned: list, linked, env, folders: list[Path], config) -> dict[s
             for page in planned}
 
 
-def one_build(root: Path, watch: Stopwatch) -> int:
-    """A cold, serial build of `root` into a temporary folder; returns the page count."""
+def one_build(root: Path, watch: Stopwatch, out: Path) -> int:
+    """A cold, serial build of `root` into `out`, a new folder; returns the page count."""
     shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
     chronology, _ = watch.time("load and check", lambda: load_checked(root))
     linked = watch.time("link", lambda: link(chronology))
@@ -99,27 +99,23 @@ def one_build(root: Path, watch: Stopwatch) -> int:
     originals = [(module, name, getattr(module, name)) for module, name, _ in TIMED]
     for (module, name, stage), (_, _, function) in zip(TIMED, originals, strict=True):
         setattr(module, name, watch.wrap(stage, function))
-    out = Path(tempfile.mkdtemp(prefix="chronicle-stages-"))
+    serial_limit, batch.PARALLEL_MIN_PAGES = batch.PARALLEL_MIN_PAGES, sys.maxsize
     try:
-        serial_limit, batch.PARALLEL_MIN_PAGES = batch.PARALLEL_MIN_PAGES, sys.maxsize
-        try:
-            pages = [p for p in planned if p.kind != "data"]
-            exports = [p for p in planned if p.kind == "data"]
-            class TimedReading(RenderedPages):
-                add = watch.wrap("search reading", RenderedPages.add)
+        pages = [p for p in planned if p.kind != "data"]
+        exports = [p for p in planned if p.kind == "data"]
+        class TimedReading(RenderedPages):
+            add = watch.wrap("search reading", RenderedPages.add)
 
-            readings = watch.time("render pages", lambda: batch.render_all(
-                pages, out, env, chronology.config, lambda: TimedReading(out)))
-            watch.time("exports", lambda: batch.render_all(exports, out, env,
-                                                           chronology.config))
-        finally:
-            batch.PARALLEL_MIN_PAGES = serial_limit
-            for module, name, function in originals:
-                setattr(module, name, function)
-        names = [p.url for p in planned if p.url.endswith(".html")]
-        watch.time("search index", lambda: index_site(out, fresh=readings, names=names))
+        readings = watch.time("render pages", lambda: batch.render_all(
+            pages, out, env, chronology.config, lambda: TimedReading(out)))
+        watch.time("exports", lambda: batch.render_all(exports, out, env,
+                                                       chronology.config))
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        batch.PARALLEL_MIN_PAGES = serial_limit
+        for module, name, function in originals:
+            setattr(module, name, function)
+    names = [p.url for p in planned if p.url.endswith(".html")]
+    watch.time("search index", lambda: index_site(out, fresh=readings, names=names))
     return len(planned)
 
 
@@ -131,12 +127,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--n and --runs must be at least 1")
     root, _ = ensure_dataset(options.n, options.seed, options.cache)
     runs: list[dict[str, float]] = []
-    for _ in range(options.runs):
-        watch = Stopwatch()
-        started = time.perf_counter()
-        count = one_build(root, watch)
-        watch.seconds["whole build"] = time.perf_counter() - started
-        runs.append(watch.seconds)
+    # every build writes a new folder, all deleted after the last: on this machine's disk
+    # (ext4 without a journal) files created right after a mass deletion cost several times
+    # more kernel time (see bench_build.Outputs)
+    outputs = Path(tempfile.mkdtemp(prefix="chronicle-stages-"))
+    try:
+        for run in range(options.runs):
+            watch = Stopwatch()
+            started = time.perf_counter()
+            count = one_build(root, watch, outputs / str(run))
+            watch.seconds["whole build"] = time.perf_counter() - started
+            runs.append(watch.seconds)
+    finally:
+        shutil.rmtree(outputs, ignore_errors=True)
     print(f"{options.n} events, {count} pages, serial, median of {options.runs} cold build(s)")
     whole = statistics.median(run["whole build"] for run in runs)
     order = ["load and check", "link", "plan", "page keys", "render pages", "  charts", "  maps",
