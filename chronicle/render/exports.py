@@ -26,8 +26,8 @@ from chronicle.render.serial import (
     json_array,
     json_document,
     json_int,
-    json_object,
     json_optional,
+    json_pattern,
     json_string,
 )
 from chronicle.render.urls import entity_url
@@ -58,40 +58,48 @@ def events_json(linked: Linked) -> bytes:
     return json_document(head, PIECES.pieces(linked, "json", partial(_json_event, {})))
 
 
+#: the objects of events.json, keys in the export's order (values given in the same order)
+_EVENT = json_pattern("id", "url", "title", "date", "end_date", "precision", "date_label",
+                      "type", "status", "primary", "summary", "actors", "places", "killed",
+                      "injured", "sources", "tags")
+_ACTOR = json_pattern("id", "name", "role")
+_SOURCE = json_pattern("publisher", "title", "url", "file", "published", "quote")
+_FIGURE = json_pattern("value", "best", "low", "high")
+
+
 def _json_event(places: dict[str, str], linked: Linked, entry: Entry) -> bytes:
-    """One event as plain data with names resolved, written out member by member (twice as
-    fast as a dict through the encoder). `places` keeps each place's object for the export."""
+    """One event as plain data with names resolved, written out member by member (four
+    times as fast as a dict through the encoder). `places` keeps each place's object."""
     event = entry.event
-    actors = [
-        json_object(id=json_string(ref.actor), name=json_string(linked.actors[ref.actor].name),
-                    role=json_string(ref.role.value))
-        for ref in event.actors if ref.actor in linked.actors]
-    sources = [
-        json_object(publisher=json_optional(s.publisher), title=json_optional(s.title),
-                    url=json_optional(s.url), file=json_optional(s.file),
-                    published=json_optional(s.published.iso() if s.published else None),
-                    quote=json_optional(s.quote))
-        for s in event.sources]
-    return json_object(
-        id=json_string(event.id),
-        url=json_string(entity_url("events", event.id)),
-        title=json_string(event.title),
-        date=json_string(event.date.iso()),
-        end_date=json_optional(event.end_date.iso() if event.end_date else None),
-        precision=json_string(event.date.precision.value),
-        date_label=json_string(event.date_label),
-        type=json_string(event.type),
-        status=json_string(event.status.value),
-        primary="true" if event.primary else "false",
-        summary=json_string(event.summary),
-        actors=json_array(actors),
-        places=json_array([_json_place(places, linked, place) for place in event.places
-                           if place in linked.places]),
-        killed=_json_figure(event.casualties.killed),
-        injured=_json_figure(event.casualties.injured),
-        sources=json_array(sources),
-        tags=json_array([json_string(tag) for tag in event.tags]),
-    ).encode()
+    named = linked.actors
+    actors = [_ACTOR % (json_string(ref.actor), json_string(named[ref.actor].name),
+                        json_string(ref.role.value))
+              for ref in event.actors if ref.actor in named]
+    sources = [_SOURCE % (json_optional(s.publisher), json_optional(s.title),
+                          json_optional(s.url), json_optional(s.file),
+                          json_optional(s.published.iso() if s.published else None),
+                          json_optional(s.quote))
+               for s in event.sources]
+    return (_EVENT % (
+        json_string(event.id),
+        json_string(entity_url("events", event.id)),
+        json_string(event.title),
+        json_string(event.date.iso()),
+        json_optional(event.end_date.iso() if event.end_date else None),
+        json_string(event.date.precision.value),
+        json_string(event.date_label),
+        json_string(event.type),
+        json_string(event.status.value),
+        "true" if event.primary else "false",
+        json_string(event.summary),
+        json_array(actors),
+        json_array([_json_place(places, linked, place) for place in event.places
+                    if place in linked.places]),
+        _json_figure(event.casualties.killed),
+        _json_figure(event.casualties.injured),
+        json_array(sources),
+        json_array([json_string(tag) for tag in event.tags]),
+    )).encode()
 
 
 def _json_place(places: dict[str, str], linked: Linked, place_id: str) -> str:
@@ -107,8 +115,8 @@ def _json_place(places: dict[str, str], linked: Linked, place_id: str) -> str:
 def _json_figure(figure: Figure | None) -> str:
     if figure is None:
         return "null"
-    return json_object(value=json_int(figure.value), best=json_int(figure.best),
-                       low=json_int(figure.low), high=json_int(figure.high))
+    return _FIGURE % (json_int(figure.value), json_int(figure.best), json_int(figure.low),
+                      json_int(figure.high))
 
 
 # -- events.csv ----------------------------------------------------------------------------
@@ -156,6 +164,10 @@ def events_geojson(linked: Linked) -> bytes:
     return json_document('{"type":"FeatureCollection","features":', features)
 
 
+_FEATURE = json_pattern("type", "id", "geometry", "properties")
+_PROPERTIES = json_pattern("id", "title", "date", "type", "place", "killed", "injured", "url")
+
+
 def _geojson_feature(points: dict[str, str], linked: Linked, entry: Entry) -> bytes:
     """The event's Feature, or b"" when its main place has no coordinates (left out).
     `points` keeps each place's geometry ([lon, lat] in the encoder's float digits)."""
@@ -168,21 +180,17 @@ def _geojson_feature(points: dict[str, str], linked: Linked, entry: Entry) -> by
         point = points[place.id] = JSON.encode({"type": "Point",
                                                 "coordinates": [place.lon, place.lat]})
     killed, injured = event.casualties.killed, event.casualties.injured
-    return json_object(
-        type='"Feature"',
-        id=json_string(event.id),
-        geometry=point,
-        properties=json_object(
-            id=json_string(event.id),
-            title=json_string(event.title),
-            date=json_string(event.date.iso()),
-            type=json_string(event.type),
-            place=json_string(place.name),
-            killed=json_int(killed.value if killed else None),
-            injured=json_int(injured.value if injured else None),
-            url=json_string(entity_url("events", event.id)),
-        ),
-    ).encode()
+    properties = _PROPERTIES % (
+        json_string(event.id),
+        json_string(event.title),
+        json_string(event.date.iso()),
+        json_string(event.type),
+        json_string(place.name),
+        json_int(killed.value if killed else None),
+        json_int(injured.value if injured else None),
+        json_string(entity_url("events", event.id)),
+    )
+    return (_FEATURE % ('"Feature"', json_string(event.id), point, properties)).encode()
 
 
 # -- timeline.json -------------------------------------------------------------------------
@@ -198,14 +206,19 @@ def timeline_json(linked: Linked) -> bytes:
 def _timeline_date(date, label: str | None) -> str:
     """An object with integer parts: TimelineJS3 refuses strings, and reads a missing month
     or day as "not known", which is exactly a coarser precision."""
-    parts = {"year": json_int(date.year)}
+    text = '{"year":' + json_int(date.year)
     if date.month is not None:
-        parts["month"] = json_int(date.month)
+        text += ',"month":' + json_int(date.month)
     if date.day is not None:
-        parts["day"] = json_int(date.day)
+        text += ',"day":' + json_int(date.day)
     if label:
-        parts["display_date"] = json_string(label)
-    return json_object(**parts)
+        text += ',"display_date":' + json_string(label)
+    return text + "}"
+
+
+_SLIDE = json_pattern("unique_id", "start_date", "text", "group")
+_SLIDE_WITH_END = json_pattern("unique_id", "start_date", "text", "group", "end_date")
+_SLIDE_TEXT = json_pattern("headline", "text")
 
 
 def _timeline_slide(linked: Linked, entry: Entry) -> bytes:
@@ -218,13 +231,12 @@ def _timeline_slide(linked: Linked, entry: Entry) -> bytes:
     text = html.escape(entry.shared("text", _summary_text))
     if casualty_text:
         text += "<p>" + html.escape(", ".join(casualty_text)) + "</p>"
-    slide = {
-        "unique_id": json_string(f"event-{event.id}"),
-        "start_date": _timeline_date(event.date, event.date_label),
-        "text": json_object(headline=json_string(html.escape(event.title)),
-                            text=json_string(text)),
-        "group": json_string(event.type),
-    }
+    members = (
+        json_string(f"event-{event.id}"),
+        _timeline_date(event.date, event.date_label),
+        _SLIDE_TEXT % (json_string(html.escape(event.title)), json_string(text)),
+        json_string(event.type),
+    )
     if event.end_date:
-        slide["end_date"] = _timeline_date(event.end_date, None)
-    return json_object(**slide).encode()
+        return (_SLIDE_WITH_END % (*members, _timeline_date(event.end_date, None))).encode()
+    return (_SLIDE % members).encode()

@@ -14,6 +14,7 @@ save), like a content-keyed lru_cache: it never changes what is rendered, only h
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TypeVar
 
 from chronicle.link import Linked
@@ -43,9 +44,11 @@ class Entry:
 
 def _named(linked: Linked, event: Event) -> tuple[tuple[Actor | None, ...],
                                                   tuple[Place | None, ...]]:
-    actors, places = linked.actors, linked.places
-    return (tuple([actors.get(ref.actor) for ref in event.actors]),
-            tuple([places.get(place) for place in event.places]))
+    return (tuple(map(linked.actors.get, map(_ACTOR_ID, event.actors))),
+            tuple(map(linked.places.get, event.places)))
+
+
+_ACTOR_ID = attrgetter("actor")
 
 
 class EventPieces:

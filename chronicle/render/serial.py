@@ -28,10 +28,11 @@ def json_int(number: int | None) -> str:
     return "null" if number is None else int.__repr__(number)
 
 
-def json_object(**members: str) -> str:
-    """An object from members already in JSON, in the order given (keys are identifiers,
-    which need no escaping)."""
-    return "{" + ",".join([f'"{key}":{value}' for key, value in members.items()]) + "}"
+def json_pattern(*keys: str) -> str:
+    """The `%` pattern of an object with these keys in this order (identifiers, which need
+    no escaping): `pattern % (values)`, the values already in JSON, writes the object in
+    one C call, where a dict of members joined in Python took four times as long."""
+    return "{" + ",".join([f'"{key}":%s' for key in keys]) + "}"
 
 
 def json_array(items: list[str]) -> str:
