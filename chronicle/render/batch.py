@@ -57,7 +57,9 @@ def render_all(pages: list[Page], staging: Path, env, config,
             len(pages), max(50, len(pages) // (count * 8)), heavy)
         # the loaded chronology, frozen, is never traversed by the workers' collections (and
         # its pages are not dirtied by them, so they stay shared); unfrozen after, so a
-        # long-lived process still frees the chronologies it drops
+        # long-lived process still frees the chronologies it drops, unless the caller had
+        # frozen it already (a one-shot build): then it is the caller's to unfreeze
+        frozen_by_caller = gc.get_freeze_count() > 0
         gc.freeze()
         try:
             done = forked.run(
@@ -65,7 +67,8 @@ def render_all(pages: list[Page], staging: Path, env, config,
                     _render_range(pages, staging, env, config, reader, start, stop)),
                 bounds, count, alone=heavy, tasks_per_worker=TASKS_PER_WORKER)
         finally:
-            gc.unfreeze()
+            if not frozen_by_caller:
+                gc.unfreeze()
         if done is not None:
             return [reading for batch in done for reading in marshal.loads(batch)]
     return _render_range(pages, staging, env, config, reader, 0, len(pages))
