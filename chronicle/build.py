@@ -349,13 +349,14 @@ def _check_urls(pages: list[Page]) -> None:
         raise ContentError(problems)
 
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._~-]*$")
-_DOT_FILES = {".nojekyll", ".well-known"}
+# a path segment starts with a letter, digit or "_" (so is never "." or ".."), or is one of
+# the dot files a site may need; one match of the whole URL, not one per segment
+_SEGMENT = r"(?:[A-Za-z0-9_][A-Za-z0-9._~-]*|\.nojekyll|\.well-known)"
+_SAFE_URL = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
 
 
 def _safe_url(url: str) -> bool:
-    return all((_SEGMENT.match(part) or part in _DOT_FILES) and part != ".." for part in
-               url.split("/"))
+    return _SAFE_URL.fullmatch(url) is not None
 
 
 def _shared_digest(config: str) -> bytes:
