@@ -12,6 +12,7 @@ import pytest
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup
 
+from chronicle.model import Figure
 from chronicle.render.codegen import FastCodeGenerator, escape_text
 from chronicle.render.templates import make_environment, render_template, theme_dir
 
@@ -59,6 +60,13 @@ SOURCES = [
     "{% set b %}a {{ t.count }} b {{ t.name }}{% endset %}[{{ b }}]",
     "{% extends base %}{% block x %}<{{ t.name }}> {{ super() }}{% endblock %}"
     "never {{ t.name }} shown",
+    # join (render/templates.py's short way for plain strings, and everything else)
+    "{{ ['<a>', 'b']|join }} {{ ('<a>', 'b')|join(' & ') }} {{ []|join(',') }}",
+    "{{ [t, n]|join(' ', attribute='name') }} {{ [t]|join(attribute='count') }}"
+    " {{ [t, t]|join(',', attribute='child.key') }} {{ [[1, 2], [3]]|join(';', attribute=0) }}",
+    "{{ [m, '<x>']|join('|') }} {{ ['<a>', 'b']|join(m) }} {{ [h, 'y']|join }}"
+    " {{ [1, '<']|join(',') }} {{ d.key|join('-') }} {{ [1, 2]|select('odd')|join(',') }}",
+    "{% autoescape false %}{{ ['<a>', m]|join('<') }}{% endautoescape %}",
 ]
 
 
@@ -96,6 +104,7 @@ def test_same_text_as_jinja(environments, source):
     "{{ d.missing.deeper }}",
     "{{ t.count.real.missing }}",
     "{{ nowhere.name }}",
+    "{{ [t]|join(',', attribute='missing') }}",
 ])
 def test_same_errors_as_jinja(environments, source):
     ours, jinjas = environments
@@ -169,3 +178,12 @@ def test_groupby_over_dataclasses_is_jinjas(environments):
     jinjas = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     assert ours.from_string(source).render(items=items) == \
         jinjas.from_string(source).render(items=items)
+
+
+@pytest.mark.parametrize("best, low, high", [
+    (0, None, None), (12, None, None), (None, 3, None), (None, None, 7), (5, 3, 8),
+    (3, 3, 8), (None, 3, 8), (4, 4, 4), (4, None, 9),
+])
+def test_figure_filter_writes_what_figure_format_writes(best, low, high):
+    figure = Figure(best, low, high)
+    assert make_environment([THEME]).filters["figure"](figure) == figure.format()
