@@ -15,7 +15,7 @@ outside an ignored part...) makes `parse_flat` return None, and the caller reads
 with pagefind_html's parser, whose result this equals (tests/test_search_flat.py).
 
 Two readings share those rules: `_read_split`, for pages in searchable_part's form (most),
-cuts the ignored parts out and splits the rest into tags with one C-level re.split; the
+cuts the ignored parts out and splits the rest at each "<" with str.split; the
 token-by-token `_Reader` takes what it cannot prove it reads alike.
 """
 
@@ -79,10 +79,6 @@ _PREFIX = re.compile(r'<!DOCTYPE html><html(?: lang="([^"&<>]*)")?><head>'
                      r"(?:<title>([^<]*)</title>)?</head>(?=<body>)")
 #: a tag in three parts: an end tag's slash, the name, the attributes
 _TAG_PARTS = re.compile(rf"<(/?)([A-Za-z][^\s/>]*)({_ATTRIBUTES})>")
-#: what `_read_split` splits a page at: anything from "<" to ">", looked up whole (the same
-#: few recur) and proved a tag by `_TAG_PARTS` when first met (half the cost of splitting
-#: with `_TAG_PARTS`, whose quoted values and three groups are dear in re)
-_WHOLE_TAG = re.compile(r"(<[^>]*>)")
 #: what an ignored element's content is cut down to (never in a page `_read_split` reads)
 _CUT = "\x02"
 
@@ -130,9 +126,10 @@ class _Plan:
         self.tags: dict[str, tuple[int, str, str]] = {}  # see `learn`
 
     def learn(self, text: str) -> tuple[int, str, str]:
-        """A tag as `_read_split` reads it, remembered: (its action or _CLOSE, its name,
-        its attributes). Raises _Unusual for what is no tag in the token reading."""
-        found = _TAG_PARTS.fullmatch(text)
+        """A tag as `_read_split` reads it (`text`: what is between its "<" and ">"),
+        remembered: (its action or _CLOSE, its name, its attributes). Raises _Unusual for
+        what is no tag in the token reading (a comment, a declaration...)."""
+        found = _TAG_PARTS.fullmatch(f"<{text}>")
         if found is None:
             raise _Unusual
         closing, name, attributes_text = found.groups()
@@ -479,16 +476,18 @@ class _Reader:
 
 
 def _read_split(page: str, plan: _Plan) -> ParsedPage:
-    """The page in searchable_part's form, read from one re.split of its tags.
+    """The page in searchable_part's form, read from one str.split at its "<"s.
 
     Much of the token-by-token reading's time went to its token regex; here the ignored
     elements an exclusion or data-pagefind-ignore passes over are found first, one search
-    each, and their content cut down to `_CUT`; what is left is split at its tags in one
-    C-level pass, and the loop looks each tag up whole in a table (`_Plan.learn`) and
-    takes a few steps for it. A cut is made only where the token reading would pass over
-    the element, and counts only when the split finds `_CUT` right after that element's
-    start tag, with every "<" starting a tag: anything else raises _Unusual and the page
-    is read token by token."""
+    each, and their content cut down to `_CUT`; what is left is split at each "<" in one
+    C-level pass, each piece cut at its first ">" into a tag and the text after it (a
+    regex split of whole tags and a count of the "<"s cost more), and the loop looks
+    each tag up whole in a table (`_Plan.learn`: the same few recur) and takes a few
+    steps for it. A cut is made only where the token reading would pass over the
+    element, and counts only when the split finds `_CUT` right after that element's
+    start tag, with every "<" starting a tag (a comment or a declaration is no tag for
+    `learn`): anything else raises _Unusual and the page is read token by token."""
     found = _PREFIX.match(page) if plan.splits else None
     if found is None or _CUT in page or not page.endswith("</body></html>"):
         raise _Unusual
@@ -499,13 +498,9 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
     if title is not None:
         reader.meta["auto_page_title"] = normalize_content(title)
     kept, cuts = _cut_ignored(page, found.end(), plan, reader.meta)
-    if "<!" in kept or "<?" in kept:
-        raise _Unusual  # comments, declarations: the token reading skips them
-    pieces = _WHOLE_TAG.split(kept)
-    if kept.count("<") != len(pieces) // 2:
-        # a "<" in text, or in a tag's quoted value: maybe a cut in a value that took its
-        # closing quote along, so the tag is read as text (or is really a lone "<")
-        raise _Unusual
+    pieces = kept.split("<")
+    if pieces[0]:
+        raise _Unusual  # (kept starts with the body's tag)
     out, stack, meta = reader.out, reader.stack, reader.meta
     stack.append(("html", PLAIN, 0, None, INDEXING, None))
     append, push, pop = out.append, stack.append, stack.pop
@@ -514,11 +509,12 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
     elements, read_element = plan.elements, plan.read_element
     sentence_ends = _SENTENCE_ENDS
     anchors = None
-    if pieces[0]:
-        raise _Unusual  # (kept starts with the body's tag)
-    parts = iter(pieces)
-    next(parts)
-    for tag, text in zip(parts, parts, strict=True):
+    for piece in pieces[1:]:
+        tag, closed, text = piece.partition(">")
+        if not closed:
+            # a "<" in text, or in a tag's quoted value: maybe a cut in a value that took
+            # its closing quote along, so the tag is read as text (or is a lone "<")
+            raise _Unusual
         entry = known(tag)
         if entry is None:
             entry = learn(tag)

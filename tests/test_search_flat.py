@@ -114,6 +114,7 @@ _TAIL = "</body></html>"
     # the cut's own mark, comments, a lone "<", upper case, raw text
     "<main data-pagefind-body><nav>x</nav><p>\x02</p></main>",
     "<main data-pagefind-body><!-- <nav> --><p>a</p></main>",
+    "<main data-pagefind-body><p>a</p><?pi x?><!DOCTYPE x></main>",
     "<main data-pagefind-body><p>1 < 2</p><nav>x</nav></main>",
     "<main data-pagefind-body><NAV>x</NAV><P>a</P></main>",
     "<main data-pagefind-body><title>x</title><p>a</p></main>",
@@ -138,6 +139,7 @@ def test_pages_the_split_reading_cannot_prove_go_on_token_by_token(body):
     "</figure><p data-pagefind-ignore><title>t</title></p>"
     "<section data-pagefind-ignore=all><h2>x</h2><section>y</section></section></main>",
     "<main data-pagefind-body><nav><nav>a</nav></nav>b<p>c</p><nav></nav></main>",
+    "<main data-pagefind-body><p>2 > 1, 3>2</p>></main>",  # a ">" in text is text
 ])
 def test_chronicles_usual_forms_are_read_split_and_alike(body):
     page = _HEAD + body + _TAIL
