@@ -220,10 +220,14 @@ def _pack_words(words: PageWords) -> tuple[dict[str, tuple[bytes, int]],
     many numbers it holds), and its forms with diacritics apart.
 
     A stem with only positions at the default weight (most) is [-25, the deltas...] and
-    an empty meta array: from tables, whole for the usual one to three positions."""
+    an empty meta array: from tables, whole for the usual one to three positions. A word
+    of the title or a heading met in the text too adds its weight and position."""
     plain, extra = words.plain, words.extra
-    if words.word_count > _TABLED or max(map(len, plain.values()), default=0) >= len(
-            _ARRAY_HEADS):  # beyond the tables: each stem on its own
+    # (a stem's positions at the default weight, and two more, fit `_ARRAY_HEADS`; a page
+    # of fewer words needs no look at them)
+    most = len(_ARRAY_HEADS) - 2
+    if words.word_count > _TABLED or (words.word_count >= most and max(
+            map(len, plain.values())) >= most):  # beyond the tables: each stem on its own
         packed: dict = dict.fromkeys(plain)
         variants: dict[str, tuple[tuple[str, bytes], ...]] = {}
         for stem, positions in plain.items():
@@ -257,6 +261,15 @@ def _pack_words(words: PageWords) -> tuple[dict[str, tuple[bytes, int]],
         if any(map(_ORIGINAL, entries)):  # some in another form (with diacritics)
             _pack_entries(stem, [(p, _DEFAULT_WEIGHT, None) for p in positions] + entries,
                           packed, variants)
+        elif positions and len(entries) == 1 and entries[0][1] > 25:
+            # a heading's or title's word in the text too: its weight sorts after the
+            # default's, so its (-weight - 1, position) follows the text's deltas
+            position, weight, _ = entries[0]
+            count = len(positions)
+            packed[stem] = (b"".join([heads[count + 2], uints[positions[0]],
+                                      *map(encoded, map(sub, positions[1:], positions)),
+                                      _INTS[-weight - 1 - _TABLE_LOW], uints[position],
+                                      empty]), count + 3)
         elif positions or len(entries) > 1:
             packed[stem] = _pack_weighted(positions, entries)
         else:  # the usual: once, in a heading or a title
