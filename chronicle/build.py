@@ -27,9 +27,9 @@ from chronicle.content.store import ContentStore
 from chronicle.diagnostics import ContentError, Diagnostic, error
 from chronicle.link import Linked, link
 from chronicle.model import Chronology, Event
-from chronicle.pages import Fingerprints, Page, plan, static_pages
+from chronicle.pages import Fingerprints, Page, export_pages, plan, static_pages
 from chronicle.render import render_page
-from chronicle.render.batch import render_all
+from chronicle.render.batch import EarlyExports, forks, render_all, start_exports
 from chronicle.render.templates import (
     make_environment,
     template_digests,
@@ -190,42 +190,52 @@ class Builder:
             gc.unfreeze()  # what warm() froze of the last build may now be garbage
         config = chronology.config
         out = where[1] if where[1] is not None else root / config.output_dir
-        with self._kept():
-            with timed("build.link"):
-                linked = link(chronology)
-            theme = theme_dir(root, config.theme)
-            folders = template_dirs(root, theme)
-            env = make_environment(folders)
-            with timed("build.plan"):
-                pages = plan(linked) + static_pages(theme / "static", "static/") + (
-                    static_pages(root / "static"))
-                _check_urls(pages)
-            with timed("build.keys"):
-                fingerprint = Fingerprints(linked)
-                templates = template_digests(env, folders)
-                shared = _shared_digest(repr(config))
-                keys = {page.url: _page_key(page, fingerprint, templates, shared)
-                        for page in pages}
-
         previous = write.read_manifest(root, out)
-        stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
-        removed = set(previous) - set(keys)
-        rendered: set[str] = set()
-        if stale or removed or not out.is_dir():
-            small = len(stale) + len(removed) <= max(IN_PLACE_MIN,
-                                                     IN_PLACE_MAX_SHARE * len(pages))
-            if previous and small:
-                outputs = {p.url: render_page(env, p, config) for p in stale}
-                write.write_in_place(out, outputs, removed)
-                rendered = set(outputs)
-                if search:
-                    index_site(out)
-            else:
-                rendered = _build_staged(pages, stale, out, env, config, search)
-            with timed("build.manifest"):
-                write.write_manifest(root, out, keys)
-        elif search and not (out / SEARCH_BUNDLE).is_dir():
-            index_site(out)
+        early: _EarlyExports | None = None
+        try:
+            with self._kept():
+                with timed("build.link"):
+                    linked = link(chronology)
+                theme = theme_dir(root, config.theme)
+                folders = template_dirs(root, theme)
+                env = make_environment(folders)
+                if not previous and forks(len(linked.events)):
+                    # every page will be rendered, on workers: the exports need nothing
+                    # more, so they start now, on the core that the plan leaves idle
+                    early = _EarlyExports.start(linked, out, env, config, search)
+                with timed("build.plan"):
+                    pages = plan(linked) + static_pages(theme / "static", "static/") + (
+                        static_pages(root / "static"))
+                    _check_urls(pages)
+                with timed("build.keys"):
+                    fingerprint = Fingerprints(linked)
+                    templates = template_digests(env, folders)
+                    shared = _shared_digest(repr(config))
+                    keys = {page.url: _page_key(page, fingerprint, templates, shared)
+                            for page in pages}
+
+            stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
+            removed = set(previous) - set(keys)
+            rendered: set[str] = set()
+            if stale or removed or not out.is_dir():
+                small = len(stale) + len(removed) <= max(IN_PLACE_MIN,
+                                                         IN_PLACE_MAX_SHARE * len(pages))
+                if previous and small:
+                    outputs = {p.url: render_page(env, p, config) for p in stale}
+                    write.write_in_place(out, outputs, removed)
+                    rendered = set(outputs)
+                    if search:
+                        index_site(out)
+                else:
+                    rendered = _build_staged(pages, stale, out, env, config, search, early)
+                with timed("build.manifest"):
+                    write.write_manifest(root, out, keys)
+            elif search and not (out / SEARCH_BUNDLE).is_dir():
+                index_site(out)
+        except BaseException:
+            if early is not None:
+                early.abandon()
+            raise
         counts = dict(sorted(Counter(p.kind for p in pages).items()))
         if self._remember:
             self._last = _LastBuild(where, out, chronology, linked, env,
@@ -379,10 +389,38 @@ def _page_key(page: Page, fingerprint: Fingerprints, templates: dict[str, str],
     return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
+@dataclass
+class _EarlyExports:
+    """The staging folder of a build that renders every page, made before the plan, and the
+    exports rendering into it meanwhile (see batch.start_exports)."""
+
+    staging: Path
+    exports: EarlyExports | None
+
+    @classmethod
+    def start(cls, linked: Linked, out: Path, env, config, search: bool) -> _EarlyExports:
+        staging = write.staging_dir(out)
+        return cls(staging, start_exports(export_pages(linked), staging, env, config,
+                                          _reader(staging, search)))
+
+    def abandon(self) -> None:
+        if self.exports is not None:
+            self.exports.stop()
+        write.discard(self.staging)
+
+
+def _reader(staging: Path, search: bool) -> Callable[[], RenderedPages] | None:
+    """Each page is read for the search index where it is rendered, while in hand."""
+    if search and chosen_writer() == "chronicle":
+        return functools.partial(RenderedPages, staging)
+    return None
+
+
 def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
-                  search: bool) -> set[str]:
-    """Write a whole new site beside `out` and swap it in; on any failure remove it."""
-    staging = write.staging_dir(out)
+                  search: bool, early: _EarlyExports | None = None) -> set[str]:
+    """Write a whole new site beside `out` (in `early`'s folder, when it made one) and swap
+    it in; on any failure remove it."""
+    staging = early.staging if early is not None else write.staging_dir(out)
     try:
         stale_urls = {p.url for p in stale}
         unchanged = [p.url for p in pages if p.url not in stale_urls]
@@ -390,11 +428,8 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
             unchanged)
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         with timed("build.render"):
-            # each page is read for the search index where it is rendered, while in hand
-            reader = None
-            if search and chosen_writer() == "chronicle":
-                reader = functools.partial(RenderedPages, staging)
-            readings = render_all(todo, staging, env, config, reader)
+            readings = render_all(todo, staging, env, config, _reader(staging, search),
+                                  early.exports if early is not None else None)
         if search:
             with timed("build.search"), collector_paused():  # a word's postings: no cycles
                 # part of the site, swapped in with it; the old bundle is linked in when

@@ -22,7 +22,7 @@ from typing import TypeVar
 MAX_WORKERS = 4
 
 Result = TypeVar("Result")
-_JOB: Callable | None = None  # inherited by the workers
+_JOB: Callable | None = None  # a worker's job, given to it as it starts
 
 
 def workers() -> int:
@@ -56,20 +56,53 @@ def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],
     worker exits after that many ranges and a fresh fork takes its place, so what it made
     and what it copied of the inherited memory (reading an object writes its reference
     count, which copies the page it is on) is freed instead of held to the end."""
+    pool = _pool(job, processes, tasks_per_worker)
+    if pool is None:
+        return None
+    with pool:
+        return _dispatch(pool, bounds, processes, alone)
+
+
+class Started:
+    """Ranges of a job running on forked workers while the caller goes on (`start`)."""
+
+    def __init__(self, pool, pending: list) -> None:
+        self._pool, self._pending = pool, pending
+
+    def results(self) -> list:
+        """Each range's result, in order, once all are done (a failed range raises)."""
+        try:
+            return [pending.get() for pending in self._pending]
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the workers, done or not (what they were given is no longer wanted)."""
+        self._pool.terminate()
+        self._pool.join()
+
+
+def start(job: Callable[[int, int], Result], bounds: list[tuple[int, int]], *,
+          tasks_per_worker: int | None = None) -> Started | None:
+    """`job(start, stop)` for each range, one after the other on a forked worker, while the
+    caller does other work on the other core (None when no process could be forked)."""
+    pool = _pool(job, 1, tasks_per_worker)
+    if pool is None:
+        return None
+    return Started(pool, [pool.apply_async(_run, (range_,)) for range_ in bounds])
+
+
+def _pool(job: Callable, processes: int, tasks_per_worker: int | None):
+    """A pool of forked workers that run `job`: each worker is given it as it starts (a
+    worker that replaces one which exited is forked later, after the caller may have
+    started another pool with another job)."""
     import multiprocessing
 
-    global _JOB
-    _JOB = job
     try:
-        try:
-            pool = multiprocessing.get_context("fork").Pool(
-                processes, _start_worker, maxtasksperchild=tasks_per_worker)
-        except OSError:
-            return None
-        with pool:
-            return _dispatch(pool, bounds, processes, alone)
-    finally:
-        _JOB = None
+        return multiprocessing.get_context("fork").Pool(
+            processes, _start_worker, (job,), maxtasksperchild=tasks_per_worker)
+    except OSError:
+        return None
 
 
 def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int) -> list:
@@ -110,18 +143,22 @@ def _report(finished: queue.SimpleQueue, index: int, error: BaseException | None
 WORKER_FULL_COLLECTION = 1_000_000_000
 
 
-def _start_worker() -> None:
-    """A worker collects only its young objects. What it inherited is frozen here (the
-    freeze is O(1)), so no collection walks the parent's objects or dirties their pages;
-    what it keeps (rows, export pieces) lives until it exits, so the full collections
-    that its growing memory would set off (each longer than the last: 100-600 ms at
-    50,000 events) would find nothing. Cycles made and dropped while rendering a page
-    still die in the young collections."""
+def _start_worker(job: Callable) -> None:
+    """A worker collects only its young objects (even when forked while the parent's
+    collector was paused). What it inherited is frozen here (the freeze is O(1)), so no
+    collection walks the parent's objects or dirties their pages; what it keeps (rows,
+    export pieces) lives until it exits, so the full collections that its growing memory
+    would set off (each longer than the last: 100-600 ms at 50,000 events) would find
+    nothing. Cycles made and dropped while rendering a page still die in the young
+    collections."""
+    global _JOB
+    _JOB = job
     gc.freeze()
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, WORKER_FULL_COLLECTION)
+    gc.enable()
 
 
 def _run(bounds: tuple[int, int]):
-    assert _JOB is not None, "only called in a worker forked by run()"
+    assert _JOB is not None, "only called in a worker forked by run() or start()"
     return _JOB(*bounds)

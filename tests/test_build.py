@@ -40,6 +40,46 @@ def test_parallel_rendering_writes_what_serial_rendering_writes(copy_site, tmp_p
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 
+def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp_path,
+                                                                   monkeypatch):
+    """The exports read only the linked chronology: a build that renders every page on
+    workers starts them before the plan, and writes what a serial build writes."""
+    from chronicle import build as build_module
+
+    root = copy_site("basic")
+    build(root, tmp_path / "serial", search=False)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    steps = []
+    for name in ("start_exports", "plan"):
+        real = getattr(build_module, name)
+        monkeypatch.setattr(build_module, name,
+                            lambda *args, _name=name, _real=real: steps.append(_name)
+                            or _real(*args))
+    report = build(root, tmp_path / "parallel", search=False)  # a new folder: cold
+    assert steps == ["start_exports", "plan"]
+    assert {"data/events.json", "data/events.csv"} <= report.rendered
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_a_build_failing_after_the_exports_started_leaves_no_staging_or_worker(
+        copy_site, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from chronicle import build as build_module
+
+    root, out = copy_site("basic"), tmp_path / "site"
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+
+    def failing_plan(linked):
+        raise RuntimeError("plan failed")
+
+    monkeypatch.setattr(build_module, "plan", failing_plan)
+    with pytest.raises(RuntimeError, match="plan failed"):
+        build(root, out, search=False)
+    assert sorted(os.listdir(tmp_path)) == ["basic"]
+    assert multiprocessing.active_children() == []
+
+
 def test_unchanged_rebuild_renders_nothing(copy_site, tmp_path):
     root, out = copy_site("basic"), tmp_path / "site"
     cold = build(root, out, search=False)

@@ -63,3 +63,34 @@ def test_workers_exit_after_their_ranges_when_asked(tasks_per_worker):
         assert len(set(pids)) == len(BOUNDS)
     else:
         assert len(set(pids)) <= 2
+
+
+def test_started_ranges_run_one_at_a_time_while_the_caller_goes_on(tmp_path):
+    """`start` hands back at once; its ranges run one after the other on a worker of their
+    own (each holds a lock file that a second one running beside it would find), and their
+    results come back in order."""
+    lock = tmp_path / "heavy"
+
+    def job(start: int, stop: int) -> tuple[int, bool]:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return start, False
+        time.sleep(0.05)
+        os.close(fd)
+        os.unlink(lock)
+        return start, True
+
+    started = forked.start(job, BOUNDS[:4], tasks_per_worker=1)
+    assert started is not None
+    assert forked.run(lambda start, stop: start, BOUNDS, 2) == [s for s, _ in BOUNDS]
+    assert started.results() == [(s, True) for s, _ in BOUNDS[:4]]
+
+
+def test_a_started_job_stopped_leaves_no_worker():
+    import multiprocessing
+
+    started = forked.start(lambda start, stop: time.sleep(30), BOUNDS[:2])
+    assert started is not None
+    started.stop()
+    assert multiprocessing.active_children() == []

@@ -39,15 +39,55 @@ class Reader(Protocol):
     def finish(self) -> object: ...
 
 
+class EarlyExports:
+    """The exports of a build that renders every page, started (`start_exports`) as soon
+    as the chronology is linked: they read nothing else, and would otherwise wait for the
+    plan and the page keys, made in the parent while the second core idles."""
+
+    def __init__(self, urls: set[str], started: forked.Started) -> None:
+        self.urls, self._started = urls, started
+
+    def readings(self) -> list[object]:
+        return [reading for batch in self._started.results() for reading in marshal.loads(batch)]
+
+    def stop(self) -> None:
+        self._started.stop()
+
+
+def forks(pages: int) -> bool:
+    """Whether render_all renders this many pages on forked workers."""
+    return forked.worth_forking(pages, PARALLEL_MIN_PAGES, forked.workers())
+
+
+def start_exports(exports: list[Page], staging: Path, env, config,
+                  reader: Callable[[], Reader] | None = None) -> EarlyExports | None:
+    """Render and write the exports under `staging` on a forked worker, one after the other
+    (each lists every event: two at once would double the worker's memory), while the
+    caller goes on; `render_all(..., early=)` then renders the rest and joins them. None
+    when no process could be forked: render_all then renders them too."""
+    exports = sorted(exports, key=lambda p: p.url)
+    started = forked.start(
+        lambda start, stop: marshal.dumps(
+            _render_range(exports, staging, env, config, reader, start, stop)),
+        [(i, i + 1) for i in range(len(exports))], tasks_per_worker=TASKS_PER_WORKER)
+    return EarlyExports({p.url for p in exports}, started) if started is not None else None
+
+
 def render_all(pages: list[Page], staging: Path, env, config,
-               reader: Callable[[], Reader] | None = None) -> list[object]:
+               reader: Callable[[], Reader] | None = None,
+               early: EarlyExports | None = None) -> list[object]:
     """Render and write `pages` under `staging`. With `reader`, also hand each rendered
     page to a reader, one per batch, where the page was rendered (on the worker), and
     return what the readers made of their batches, in URL order (the exports, which are
-    not pages to read, come first, each alone)."""
+    not pages to read, come first, each alone). Pages that `early` has in hand already
+    are left to it, and its readings joined in their place."""
+    if early is not None:
+        pages = [p for p in pages if p.url not in early.urls]
+        rest = render_all(pages, staging, env, config, reader)
+        return early.readings() + rest
     pages = sorted(pages, key=lambda p: (p.kind != "data", p.url))
     count = forked.workers()
-    if forked.worth_forking(len(pages), PARALLEL_MIN_PAGES, count):
+    if forks(len(pages)):
         # each export is as heavy as hundreds of pages and lists every event: it runs in a
         # worker of its own, beside page ranges and never beside another export, and that
         # worker then exits (what it copied and made is most of its memory, of no use to
