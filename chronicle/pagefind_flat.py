@@ -614,6 +614,13 @@ def _read_split(page: str, plan: _Plan) -> ParsedPage:
                        reader.body == 2, True, reader.language)
 
 
+#: what marks the elements `_cut_ignored` looks at besides those an exclusion names: no
+#: other data-pagefind attribute gets an element passed over (a filter's is kept, the
+#: body's read, any other is unusual; an exclusion of any tag matches only by such
+#: attributes), and the filters' tags were most of its steps
+_IGNORE = "data-pagefind-ignore"
+
+
 def _cut_ignored(page: str, start: int, plan: _Plan, meta: dict[str, str]
                  ) -> tuple[str, int]:
     """The page from `start` with the content of each element the token reading would pass
@@ -623,16 +630,16 @@ def _cut_ignored(page: str, start: int, plan: _Plan, meta: dict[str, str]
     elements, read_element = plan.elements, plan.read_element
     position = copied = start
     named = search(page, position)
-    marked = find("data-pagefind-", position)
+    marked = find(_IGNORE, position)
     while True:
         if named is not None and named.start() < position:
             named = search(page, position)
         if 0 <= marked < position:
-            marked = find("data-pagefind-", position)
+            marked = find(_IGNORE, position)
         if named is not None and (marked < 0 or named.start() < marked):
             at = named.start()
             tag = tag_at(page, at)
-        elif marked >= 0:  # a data-pagefind attribute: is it in a start tag?
+        elif marked >= 0:  # a data-pagefind-ignore attribute: is it in a start tag?
             at = page.rfind("<", position, marked)
             tag = tag_at(page, at) if at >= 0 else None
             if tag is None or tag.end() <= marked:
