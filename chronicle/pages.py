@@ -255,7 +255,8 @@ def _home_pages(linked: Linked, names: _Names) -> list[Page]:
         return {"title": linked.config.title, "groups": groups, "years": summaries,
                 "totals": linked.totals, "shown": len(recent),
                 "filters": explore.filter_groups(shown, linked.actors, linked.places),
-                **explore.chart_context(linked.events, title="Events over time", small=False)}
+                **explore.chart_context(names.charts.inputs(range(len(linked.events))),
+                                        title="Events over time", small=False)}
 
     deps = (*names.of_events(recent),
             f"={summaries!r}", f"={linked.totals!r}",
@@ -416,9 +417,9 @@ def _places_list_context(base: Callable[[], dict], listed, page_url: str) -> dic
     return {**base(), **explore.overview_map_context(rows, link_for)}
 
 
-def _entity_chart(linked: Linked, indices: list[int], name: str) -> dict:
-    events = [linked.events[i] for i in indices]
-    return explore.chart_context(events, title=f"{name}: events over time", small=True)
+def _entity_chart(names: _Names, indices: list[int], name: str) -> dict:
+    return explore.chart_context(names.charts.inputs(indices),
+                                 title=f"{name}: events over time", small=True)
 
 
 def _actor_pages(linked: Linked, names: _Names) -> list[Page]:
@@ -428,7 +429,7 @@ def _actor_pages(linked: Linked, names: _Names) -> list[Page]:
                           linked.co_actors.get(actor_id, [])[:CO_ACTORS_SHOWN]],
             "affiliated_with": [linked.actors[a] for a in linked.affiliated_with.get(actor_id, [])],
             "affiliates": [linked.actors[a] for a in linked.affiliates.get(actor_id, [])],
-            **_entity_chart(linked, linked.actor_events.get(actor_id, []),
+            **_entity_chart(names, linked.actor_events.get(actor_id, []),
                             linked.actors[actor_id].name),
         }
 
@@ -451,7 +452,7 @@ def _place_pages(linked: Linked, names: _Names) -> list[Page]:
         nearby = [linked.places[p] for p, _ in linked.nearby.get(place_id, [])]
         here = entity_url("places", place_id)
         return {"nearby": [(linked.places[p], km) for p, km in linked.nearby.get(place_id, [])],
-                **_entity_chart(linked, linked.place_events.get(place_id, []), place.name),
+                **_entity_chart(names, linked.place_events.get(place_id, []), place.name),
                 **explore.place_map_context(place, maps.neighbours(place, nearby),
                                             lambda p: relative(here, entity_url("places", p.id)))}
 

@@ -11,8 +11,10 @@ chart) are not spread over months by guesswork: they are counted apart, as `unda
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 
 from markupsafe import Markup, escape
 
@@ -71,7 +73,11 @@ def _figures(event: Event) -> tuple[int, int]:
     return (killed.value if killed else 0, injured.value if injured else 0)
 
 
-def series_inputs(events: Iterable[Event]) -> list[tuple[int, int | None, int, int]]:
+#: (year, month or None, killed, injured): all a chart reads of an event
+SeriesInput = tuple[int, int | None, int, int]
+
+
+def series_inputs(events: Iterable[Event]) -> list[SeriesInput]:
     """All that `series_for` reads of each event: equal inputs make equal charts."""
     return [(event.date.year, event.date.month, *_figures(event)) for event in events]
 
@@ -85,35 +91,49 @@ def _year_label(year: int) -> str:
     return f"{-year} BCE" if year < 0 else str(year)
 
 
-def _series(events: Iterable[Event], unit: str) -> Series:
+@lru_cache(maxsize=4096)
+def _label(key: tuple[int, int]) -> str:
+    """A period's label, made once per process: every chart of the build has the same few."""
+    year, month = key
+    return f"{MONTH_NAMES[month]} {_year_label(year)}" if month else _year_label(year)
+
+
+@lru_cache(maxsize=4096)
+def _empty(key: tuple[int, int]) -> Period:
+    """A period without events (a chart of a few events over years has many), made once."""
+    return Period(key, _label(key))
+
+
+def _series(inputs: Sequence[SeriesInput], unit: str) -> Series:
+    monthly = unit == "month"
     counts: dict[tuple[int, int], list[int]] = {}
     coarse: dict[tuple[int, int], list[int]] = {}
-    for event in events:
-        date = event.date
-        if unit == "month" and date.month is None:
-            bucket, key = coarse, (date.year, 0)
+    for year, month, killed, injured in inputs:
+        if not monthly:
+            bucket, key = counts, (year, 0)
+        elif month is None:
+            bucket, key = coarse, (year, 0)
         else:
-            bucket, key = counts, (date.year, date.month or 0 if unit == "month" else 0)
-        killed, injured = _figures(event)
-        row = bucket.setdefault(key, [0, 0, 0])
-        row[0] += 1
-        row[1] += killed
-        row[2] += injured
+            bucket, key = counts, (year, month)
+        row = bucket.get(key)
+        if row is None:
+            bucket[key] = [1, killed, injured]
+        else:
+            row[0] += 1
+            row[1] += killed
+            row[2] += injured
     keys = sorted(counts) + sorted(coarse)
     periods: list[Period] = []
     if keys:
         years = _years(min(k[0] for k in keys), max(k[0] for k in keys))
-        if unit == "month" and counts:
+        if monthly and counts:
             first, last = min(counts), max(counts)
             span = [(y, m) for y in years for m in range(1, 13)]
             span = [k for k in span if first <= k <= last]
         else:
             span = [(y, 0) for y in years]
-        for key in span:
-            events_, killed, injured = counts.get(key, (0, 0, 0))
-            label = (f"{MONTH_NAMES[key[1]]} {_year_label(key[0])}" if key[1]
-                     else _year_label(key[0]))
-            periods.append(Period(key, label, events_, killed, injured))
+        periods = [Period(key, _label(key), *counts[key]) if key in counts else _empty(key)
+                   for key in span]
     undated = tuple(Period(key, f"{_year_label(key[0])}, month not known", *coarse[key])
                     for key in sorted(coarse))
     return Series(unit, tuple(periods), undated)
@@ -121,23 +141,27 @@ def _series(events: Iterable[Event], unit: str) -> Series:
 
 def monthly_series(events: Iterable[Event]) -> Series:
     """Every month from the first event's to the last one's, empty months included."""
-    return _series(events, "month")
+    return _series(series_inputs(events), "month")
 
 
 def yearly_series(events: Iterable[Event]) -> Series:
-    return _series(events, "year")
+    return _series(series_inputs(events), "year")
 
 
 def series_for(events: Iterable[Event]) -> Series:
     """Per month, or per year when the events span more than MONTHLY_MAX_YEARS years."""
-    events = list(events)
-    if not events:
+    return series_of(series_inputs(events))
+
+
+def series_of(inputs: Sequence[SeriesInput]) -> Series:
+    """`series_for` the events these are the inputs of."""
+    if not inputs:
         return Series("month", ())
-    years = {event.date.year for event in events}
+    years = {year for year, _, _, _ in inputs}
     if max(years) - min(years) + 1 > MONTHLY_MAX_YEARS or all(
-            event.date.month is None for event in events):
-        return yearly_series(events)
-    return monthly_series(events)
+            month is None for _, month, _, _ in inputs):
+        return _series(inputs, "year")
+    return _series(inputs, "month")
 
 
 def chart_table(series: Series) -> list[Period]:
@@ -152,6 +176,32 @@ def chart_table(series: Series) -> list[Period]:
 def _num(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+#: the chart's frame: panel height (small, large), gaps and margins, in pixels
+PANEL = {True: 34, False: 64}
+GAP, LEFT, RIGHT, TOP, AXIS = 18, 44, 8, 4, 20
+PLOT = WIDTH - LEFT - RIGHT
+
+
+@lru_cache(maxsize=1024)
+def _columns(count: int) -> tuple[tuple[str, ...], str, str, tuple[str, ...]]:
+    """What every chart of `count` periods draws alike, formatted once per process: where
+    each column's bars start ("M<x> "), a bar's width there and back ("h<w>v", "h<-w>z"),
+    and each column's label x."""
+    step = PLOT / count
+    bar = max(step * 0.8, min(step, 1.0))
+    starts = tuple("M" + _num(LEFT + index * step + (step - bar) / 2) + " "
+                   for index in range(count))
+    labels = tuple(_num(LEFT + index * step) for index in range(count))
+    return starts, f"h{_num(bar)}v", f"h{_num(-bar)}z", labels
+
+
+@lru_cache(maxsize=8192)
+def _heights(base: int, panel: int, value: int, peak: int) -> tuple[str, str]:
+    """A bar's top and height: the same for every bar of one value under one peak."""
+    tall = max(panel * value / peak, 1.0)
+    return _num(base - tall), _num(tall)
 
 
 def _ticks(series: Series, most: int) -> list[int]:
@@ -184,13 +234,9 @@ def render_chart_svg(series: Series, *, title: str, small: bool = False,
                      id_prefix: str = "chart") -> Markup:
     """Three stacked panels sharing the time axis (events, killed, injured), each scaled to
     its own maximum, which is written beside it; bars are one path per panel to stay light."""
-    panel = 34 if small else 64
-    gap, left, right, top, axis = 18, 44, 8, 4, 20
-    height = top + len(MEASURES) * (panel + gap) + axis
-    plot = WIDTH - left - right
-    count = max(len(series.periods), 1)
-    step = plot / count
-    bar = max(step * 0.8, min(step, 1.0))
+    panel = PANEL[small]
+    height = TOP + len(MEASURES) * (panel + GAP) + AXIS
+    starts, across, back, label_xs = _columns(max(len(series.periods), 1))
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
         f'<svg class="chronicle-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '
@@ -200,41 +246,30 @@ def render_chart_svg(series: Series, *, title: str, small: bool = False,
         f"<desc id=\"{desc_id}\">{escape(describe(series, title))}</desc>",
         f"<style>{CHART_STYLE}</style>",
     ]
-    # the numbers of a bar's path repeat (a column's x in all three panels, the width in
-    # every bar, the height of every bar of one value): each is formatted once
-    lefts: dict[int, str] = {}
-    across = f"h{_num(bar)}v"
-    back = f"h{_num(-bar)}z"
     for row, (measure, name) in enumerate(MEASURES):
-        base = top + row * (panel + gap) + gap + panel
-        values = [getattr(p, measure) for p in series.periods]
+        base = TOP + row * (panel + GAP) + GAP + panel
+        values = list(map(_MEASURED[measure], series.periods))
         peak = max(values, default=0)
         parts.append(f'<text class="cc-text" x="0" y="{base - panel - 5}">{name}</text>')
-        parts.append(f'<text class="cc-text" x="{left - 4}" y="{base - panel + 10}" '
+        parts.append(f'<text class="cc-text" x="{LEFT - 4}" y="{base - panel + 10}" '
                      f'text-anchor="end">{peak}</text>')
-        parts.append(f'<path class="cc-axis" d="M{left} {base}.5H{WIDTH - right}"/>')
+        parts.append(f'<path class="cc-axis" d="M{LEFT} {base}.5H{WIDTH - RIGHT}"/>')
         bars = []
-        shapes: dict[int, str] = {}
         for index, value in enumerate(values):
-            if value <= 0:
-                continue
-            start = lefts.get(index)
-            if start is None:
-                start = lefts[index] = "M" + _num(left + index * step + (step - bar) / 2) + " "
-            shape = shapes.get(value)
-            if shape is None:
-                tall = max(panel * value / peak, 1.0)
-                shape = shapes[value] = _num(base - tall) + across + _num(tall) + back
-            bars.append(start + shape)
+            if value > 0:
+                y, tall = _heights(base, panel, value, peak)
+                bars.append(starts[index] + y + across + tall + back)
         if bars:
             parts.append(f'<path class="cc-{measure}" d="{"".join(bars)}"/>')
     for index in _ticks(series, 4 if small else 8):
-        period = series.periods[index]
-        x = left + index * step
-        label = _year_label(period.key[0])
-        parts.append(f'<text class="cc-text" x="{_num(x)}" y="{height - 4}">{label}</text>')
+        label = _year_label(series.periods[index].key[0])
+        parts.append(f'<text class="cc-text" x="{label_xs[index]}" y="{height - 4}">{label}'
+                     "</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+_MEASURED = {measure: attrgetter(measure) for measure, _ in MEASURES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +286,13 @@ class Chart:
 def build_chart(events: Iterable[Event], *, title: str, small: bool = False,
                 id_prefix: str = "chart") -> Chart | None:
     """The chart for a page's events, or None when there is nothing to draw."""
-    series = series_for(events)
+    return chart_of(series_inputs(events), title=title, small=small, id_prefix=id_prefix)
+
+
+def chart_of(inputs: Sequence[SeriesInput], *, title: str, small: bool = False,
+             id_prefix: str = "chart") -> Chart | None:
+    """`build_chart` for the events these are the series inputs of."""
+    series = series_of(inputs)
     if not series.periods:
         return None
     svg = render_chart_svg(series, title=title, small=small, id_prefix=id_prefix)

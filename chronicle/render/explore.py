@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from chronicle.model import Actor, Event, Place
-from chronicle.render.chart import build_chart, series_inputs
+from chronicle.render.chart import SeriesInput, chart_of, series_inputs
 from chronicle.render.maps import (
     load_countries,
     place_map_inputs,
@@ -45,24 +45,32 @@ def chart_deps(events: Sequence[Event]) -> tuple[str, ...]:
 
 
 class ChartKeys:
-    """`chart_deps` of any list of a build's events (every actor's and place's): each
-    event's series inputs are written out once, and a list's key is one join and one hash
-    in C, where hashing each list's inputs again would read each event four times."""
+    """The charts of any lists of a build's events (every actor's and place's): each
+    event's series inputs are read once, a list's key is one join and one hash in C (where
+    hashing each list's inputs again would read each event four times), and its chart is
+    drawn from the very inputs its key hashes. Inputs read when the build planned stay
+    right for its quick path, which never runs for an event given another date or figure."""
 
-    __slots__ = ("_inputs",)
+    __slots__ = ("_inputs", "_texts")
 
     def __init__(self, events: Sequence[Event]):
+        self._inputs = series_inputs(events)
         # "year,month,killed,injured;" for each event: a separator after every field, so
         # different inputs never join to the same text
-        self._inputs = [f"{y},{m},{k},{i};" for y, m, k, i in series_inputs(events)]
+        self._texts = [f"{y},{m},{k},{i};" for y, m, k, i in self._inputs]
 
     def deps(self, indices: Iterable[int]) -> tuple[str, ...]:
-        text = "".join(map(self._inputs.__getitem__, indices))
+        text = "".join(map(self._texts.__getitem__, indices))
         return (_key(text),)
 
+    def inputs(self, indices: Iterable[int]) -> list[SeriesInput]:
+        """What `chart_context` draws the chart of these events from."""
+        return list(map(self._inputs.__getitem__, indices))
 
-def chart_context(events: Sequence[Event], *, title: str, small: bool) -> dict:
-    return {"chart": build_chart(events, title=title, small=small)}
+
+def chart_context(inputs: Sequence[SeriesInput], *, title: str, small: bool) -> dict:
+    """The chart of the events these are the series inputs of (ChartKeys.inputs)."""
+    return {"chart": chart_of(inputs, title=title, small=small)}
 
 
 # -- maps ----------------------------------------------------------------------------------
