@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp
 
     root = copy_site("basic")
     build(root, tmp_path / "serial", search=False)
+    serial_keys = _manifest_keys(root)
     monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     steps = []
     for name in ("start_exports", "plan"):
@@ -59,6 +61,13 @@ def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp
     assert steps == ["start_exports", "plan"]
     assert {"data/events.json", "data/events.csv"} <= report.rendered
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+    # the keys, made on a worker while the pages rendered, are the serial build's
+    assert _manifest_keys(root) == serial_keys
+    assert build(root, tmp_path / "parallel", search=False).rendered == set()
+
+
+def _manifest_keys(root: Path) -> dict[str, str]:
+    return json.loads((root / ".chronicle-cache" / "manifest.json").read_text())["keys"]
 
 
 def test_a_build_failing_after_the_exports_started_leaves_no_staging_or_worker(
