@@ -50,9 +50,10 @@ class Country:
     path: str  # SVG path data in degrees, y = -latitude
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Countries:
-    """The outlines, and a lookup by any name or ISO code a place's `country` may carry."""
+    """The outlines, and a lookup by any name or ISO code a place's `country` may carry.
+    Compared (and hashed) by identity: one set of outlines per file and process."""
 
     all: tuple[Country, ...]
     by_key: dict[str, Country]
@@ -141,8 +142,10 @@ class _Frame:
         return west <= lon <= east and south <= lat <= north
 
 
+@lru_cache(maxsize=16)
 def _outlines(frame: _Frame, countries: Countries, home: Country | None) -> str:
-    """Every country the crop touches; the place's own country drawn on top, highlighted."""
+    """Every country the crop touches; the place's own country drawn on top, highlighted.
+    Made once per crop: the places inside their country's box all share its crop."""
     shapes = [c for c in countries.within(frame.box) if c is not home]
     parts = [f'<path class="cm-land" d="{c.path}"/>' for c in shapes]
     if home is not None:
@@ -166,13 +169,19 @@ def _svg(frame: _Frame, label: str, body: str) -> str:
 
 def _dot(frame: _Frame, place: Place, radius: float, css: str, *, href: str | None,
          label: str) -> str:
+    label = escape(label)
     circle = (f'<circle class="{css}" cx="{_num(frame.x(place.lon))}"'
-              f' cy="{_num(frame.y(place.lat))}" r="{_num(frame.px(radius))}"'
-              f' stroke-width="{_num(frame.px(1.5))}">'
-              f"<title>{escape(label)}</title></circle>")
+              f' cy="{_num(frame.y(place.lat))}"{_dot_size(frame, radius)}>'
+              f"<title>{label}</title></circle>")
     if href is None:
         return circle
-    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{circle}</a>'
+    return f'<a href="{escape(href)}" aria-label="{label}">{circle}</a>'
+
+
+@lru_cache(maxsize=256)
+def _dot_size(frame: _Frame, radius: float) -> str:
+    """A dot's radius and outline width on this crop, the same for each dot of a kind."""
+    return f' r="{_num(frame.px(radius))}" stroke-width="{_num(frame.px(1.5))}"'
 
 
 def sibling_link(place: Place) -> str:
