@@ -12,7 +12,8 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
+from operator import attrgetter
 
 from chronicle.model import Actor, Event, Place
 from chronicle.render.chart import SeriesInput, chart_of, series_inputs
@@ -137,8 +138,11 @@ class FilterGroup:
 
 
 def _options(counts: Counter, label: Callable[[str], str]) -> tuple[FilterOption, ...]:
-    rows = [FilterOption(value, label(value), n) for value, n in counts.items()]
-    return tuple(sorted(rows, key=lambda o: (-o.count, o.label.casefold(), o.value)))
+    """Most events first, then by label and value: sorted as tuples (values are unique, so
+    no two tie), each option made once in its place."""
+    labelled = zip(counts.items(), map(label, counts), strict=True)
+    rows = sorted([(-n, text.casefold(), value, text) for (value, n), text in labelled])
+    return tuple([FilterOption(value, text, -n) for n, _, value, text in rows])
 
 
 def type_label(value: str) -> str:
@@ -151,12 +155,12 @@ def filter_groups(events: Sequence[Event], actors: Mapping[str, Actor],
 
     A facet with a single value filters nothing and is left out (the year on a year page).
     """
-    types, years, actor_counts, place_counts = Counter(), Counter(), Counter(), Counter()
-    for event in events:
-        types[event.type] += 1
-        years[str(event.date.year)] += 1
-        actor_counts.update({ref.actor for ref in event.actors})
-        place_counts.update(set(event.places))
+    # each counted in one C call (the order counted in does not matter: options are sorted)
+    types = Counter(map(_TYPE, events))
+    years = Counter({str(year): n for year, n in Counter(map(_YEAR, events)).items()})
+    actor_counts = Counter(chain.from_iterable({ref.actor for ref in event.actors}
+                                               for event in events))
+    place_counts = Counter(chain.from_iterable(map(set, map(_PLACES, events))))
     year_label = lambda y: f"{-int(y)} BCE" if int(y) < 0 else y  # noqa: E731
     groups = [
         FilterGroup("type", "Type", "data-type", _options(types, type_label)),
@@ -168,6 +172,9 @@ def filter_groups(events: Sequence[Event], actors: Mapping[str, Actor],
                     _options(place_counts, lambda p: places[p].name if p in places else p)),
     ]
     return [group for group in groups if len(group.options) > 1]
+
+
+_TYPE, _YEAR, _PLACES = attrgetter("type"), attrgetter("date.year"), attrgetter("places")
 
 
 class FilterKeys:
