@@ -109,7 +109,7 @@ def _version() -> str:
     content = Path(__file__).parent
     sources = [Path(_model.__file__), Path(_diagnostics.__file__)] + [
         content / name for name in ("cache.py", "entries.py", "fields.py", "load.py", "slug.py",
-                                    "yamlfile.py")]
+                                    "yamlfile.py", "yamlscalar.py", "yamlsubset.py")]
     for source in sources:
         try:
             digest.update(source.read_bytes())

@@ -10,7 +10,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from chronicle.content.yamlfile import Document, remember
+from chronicle.content.yamlfile import Document
+from chronicle.content.yamlscalar import remember
 from chronicle.diagnostics import Diagnostic, did_you_mean, error
 from chronicle.model import Figure, FuzzyDate
 

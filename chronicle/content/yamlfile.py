@@ -19,7 +19,6 @@ from sys import intern
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -31,9 +30,17 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
 
+from chronicle.content.yamlscalar import (
+    STR,
+    TIMESTAMP,
+    TYPED,
+    UnsupportedTag,
+    construct,
+    plain_tag,
+    remember,
+)
+from chronicle.content.yamlsubset import SubsetRead, read_subset
 from chronicle.diagnostics import Diagnostic, error
 from chronicle.model import Mark
 
@@ -42,53 +49,17 @@ try:
 except ImportError:  # PyYAML built without libyaml: slower, same results
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-#: first characters that may start a non-text plain scalar (null, bool, number, date...)
-_TYPED = frozenset(c for c in Resolver.yaml_implicit_resolvers if c)
-#: the only words YAML 1.1 (as PyYAML reads it) takes for something other than text
-_BOOLS = ("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-          "FALSE", "on", "On", "ON", "off", "Off", "OFF")
-_WORDS = {**dict.fromkeys(_BOOLS, "tag:yaml.org,2002:bool"),
-          **dict.fromkeys(("null", "Null", "NULL"), "tag:yaml.org,2002:null")}
-_RESOLVER = Resolver()
-_CONSTRUCTOR = SafeConstructor()
-_SCALAR_CONSTRUCTORS = {
-    tag: constructor
-    for tag, constructor in SafeConstructor.yaml_constructors.items()
-    if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "str", "timestamp")
-}
-
-_MEMO_SIZE = 50_000
-_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for the ones regexes decide
-_VALUES: dict[tuple[str, str], object] = {}  # (tag, text) -> the immutable value it makes
 _SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}  # a file's dotted paths, shared
 
 
-def remember(memo: dict, key: object, value: object) -> object:
-    """Store in a memo that is emptied when full, so hostile input cannot grow it."""
-    if len(memo) >= _MEMO_SIZE:
-        memo.clear()
-    memo[key] = value
-    return value
-
-
 def _tag(event: ScalarEvent) -> str:
-    """The scalar's tag as PyYAML's safe resolver decides it, answering "this is text"
-    without its regexes when the first character or the word already rules out every
-    other type (most values in an entry)."""
+    """The scalar's tag as PyYAML's safe resolver decides it."""
     tag = event.tag
     if tag is not None and tag != "!":
         return tag
-    value, implicit = event.value, event.implicit
-    if not implicit[0] or (value and value[0] not in _TYPED):
-        return _STR
-    if value[:1].isalpha():  # starts like "no" or "null": only those exact words
-        return _WORDS.get(value, _STR)
-    tag = _TAGS.get(value)  # dates and figures recur across thousands of files
-    if tag is None:
-        tag = remember(_TAGS, value, _RESOLVER.resolve(ScalarNode, value, implicit))
-    return tag
+    if not event.implicit[0]:
+        return STR
+    return plain_tag(event.value)
 
 
 _SHIFT = 32  # a packed position: line << 32 | column (no file holds 2**32 characters)
@@ -209,6 +180,9 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Diagnos
     if not body.strip():
         return None, [error(start, "file.empty", "the file is empty",
                             "write the entry's keys, or delete the file")]
+    quick = read_subset(body)  # most files: the same document, without libyaml
+    if quick is not None:
+        return _document(path, quick.data, quick), []
     # libyaml reads the bytes as they are (valid UTF-8 now), sparing an encoding of the
     # text; the text itself where that could read otherwise: a second byte order mark,
     # and errors of libyaml's reader, which name the kind of input
@@ -234,9 +208,13 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Diagnos
     if data is _RECURSIVE:  # only an alias inside its own anchor nests this deep
         return None, [error(start, "yaml.syntax", "an alias refers to a node that contains it",
                             "write the value out instead of using *alias")]
-    values = MarkMap.pack(path, builder.value_paths, builder.value_marks)
-    keys = MarkMap.pack(path, builder.key_paths, builder.key_marks)
-    return Document(path, data, values, keys, builder.found), builder.diagnostics
+    return _document(path, data, builder), builder.diagnostics
+
+
+def _document(path: str, data: object, read: _Builder | SubsetRead) -> Document:
+    values = MarkMap.pack(path, read.value_paths, read.value_marks)
+    keys = MarkMap.pack(path, read.key_paths, read.key_marks)
+    return Document(path, data, values, keys, read.found)
 
 
 def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -411,7 +389,7 @@ class _Builder:
         self.value_marks.append(mark.line << _SHIFT | mark.column)
         if kind is ScalarEvent:
             tag = _tag(event)
-            value = event.value if tag == _STR else self._typed(event, tag)
+            value = event.value if tag == STR else self._typed(event, tag)
         elif kind is MappingStartEvent:
             value = self._mapping(path)
         else:
@@ -430,7 +408,7 @@ class _Builder:
                 return items
             item_path = intern(f"{prefix}{len(items)}")
             if kind is ScalarEvent and event.tag is None and event.anchor is None and (
-                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                    not event.implicit[0] or ((text := event.value) and text[0] not in TYPED)):
                 mark = event.start_mark
                 value_paths.append(item_path)
                 value_marks.append(mark.line << _SHIFT | mark.column)
@@ -441,28 +419,21 @@ class _Builder:
 
     def _typed(self, event: ScalarEvent, tag: str) -> object:
         value = event.value
-        known = _VALUES.get((tag, value), _VALUES)
-        if known is not _VALUES:
-            return known
-        constructor = _SCALAR_CONSTRUCTORS.get(tag)
-        if constructor is None:
+        try:
+            return construct(tag, value)
+        except UnsupportedTag:
             self.diagnostics.append(error(
                 self._mark(event), "yaml.tag", f"unsupported YAML tag '{tag}'",
                 "remove the tag: entries hold text, numbers, dates, lists and mappings only"))
-            return value
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        try:
-            made = constructor(_CONSTRUCTOR, node)
         except Exception:  # any failure to read a scalar is the file's fault, not ours
-            if tag != _TIMESTAMP:
+            if tag != TIMESTAMP:
                 short = tag.rsplit(":", 1)[-1]
                 self.diagnostics.append(error(
                     self._mark(event), "yaml.tag", f"'{value}' cannot be read as {short}",
                     "remove the tag, or write a value of that type"))
             # "2021-02-30" looks like a timestamp but is no date: keep the text, so the
             # date check can say what is wrong with it.
-            return value
-        return remember(_VALUES, (tag, value), made)
+        return value
 
     def _key(self, event: Event) -> tuple[object, ScalarEvent] | None:
         """A mapping key and the event it was read from; None (reported) when the key is
@@ -478,7 +449,7 @@ class _Builder:
                 "write each key as `name: value`"))
             return None
         tag = _tag(event)
-        if tag == _STR:
+        if tag == STR:
             return event.value, event
         if tag.endswith(":merge"):
             self.diagnostics.append(error(
@@ -496,7 +467,7 @@ class _Builder:
             event = self._next()
             kind = event.__class__
             if kind is ScalarEvent and event.tag is None and event.anchor is None and (
-                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                    not event.implicit[0] or ((text := event.value) and text[0] not in TYPED)):
                 key = event.value
                 key_path = intern(prefix + key)
                 key_event = event
@@ -524,7 +495,7 @@ class _Builder:
             key_marks.append(mark.line << _SHIFT | mark.column)
             event = self._next()
             if event.__class__ is ScalarEvent and event.tag is None and event.anchor is None and (
-                    not event.implicit[0] or ((text := event.value) and text[0] not in _TYPED)):
+                    not event.implicit[0] or ((text := event.value) and text[0] not in TYPED)):
                 mark = event.start_mark
                 value_paths.append(key_path)
                 value_marks.append(mark.line << _SHIFT | mark.column)
