@@ -128,3 +128,33 @@ def _edited(draw: st.DrawFn) -> str:
 @settings(max_examples=1500, deadline=None)
 def test_edited_entries_read_as_the_careful_reader_reads_them(text):
     assert agrees(text)
+
+
+# -- the readers' quick paths ---------------------------------------------------------------
+
+_REFS = ["{actor: a}", "{actor: a, role: target}", "{actor: a, role: }", "{actor: '', role: x}",
+         "{actor: ' ', role: target}", "{actor: a, role: [x]}", "{actor: a, role: nope}",
+         "{actor: 1, role: target}", "{role: target}", "{actor: a, role: target, x: 1}",
+         "{actor: a, rol: target}", "{}", "a", "[a]", "{actor: [a], role: target}"]
+
+
+@given(st.lists(st.sampled_from(_REFS), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_actor_references_read_as_the_checks_read_them(refs):
+    """An event's actors, read with and without the reader's short cut for well-formed
+    {actor, role} mappings: the same references and the same diagnostics."""
+    from chronicle.content import entries
+
+    raw = ("title: t\ndate: 2019\ntype: attack\nactors:\n"
+           + "".join(f"  - {ref}\n" for ref in refs)).encode()
+    document = yamlfile.parse_document(raw, "x.yaml")[0]
+
+    def read() -> tuple:
+        diagnostics: list = []
+        event = entries.read_event(document, "x", diagnostics)
+        return repr(event), [d.format() for d in diagnostics]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(entries, "_written_ref", lambda item: None)
+        checked = read()
+    assert read() == checked

@@ -173,10 +173,13 @@ def _items(fields: Fields, path: str, what: str) -> list:
 def _actor_refs(fields: Fields) -> tuple[ActorRef, ...]:
     refs = []
     for index, item in enumerate(_items(fields, "actors", "actors")):
-        path = join("actors", index)
         if isinstance(item, str):
             refs.append(shared(ActorRef, item))
             continue
+        if isinstance(item, dict) and (ref := _written_ref(item)) is not None:
+            refs.append(ref)
+            continue
+        path = join("actors", index)
         if fields.mapping(path, "an event's actor", ACTOR_REF_KEYS) is None:
             continue
         if not fields.require(join(path, "actor"), "an event's actor",
@@ -187,6 +190,17 @@ def _actor_refs(fields: Fields) -> tuple[ActorRef, ...]:
         if name is not None:
             refs.append(shared(ActorRef, name, _ROLE[role] if role else Role.ASSOCIATED))
     return tuple(refs)
+
+
+def _written_ref(item: dict) -> ActorRef | None:
+    """The reference an {actor, role} mapping makes when every check on it would pass (as
+    for nearly all), without those checks' lookups; None when one might not."""
+    actor, role = item.get("actor"), item.get("role")
+    if (len(item) != (1 if role is None else 2) or not isinstance(actor, str)
+            or not actor.strip() or (role is not None and (
+                not isinstance(role, str) or role not in _ROLE))):
+        return None
+    return shared(ActorRef, actor, _ROLE[role] if role else Role.ASSOCIATED)
 
 
 def _casualties(fields: Fields) -> Casualties:

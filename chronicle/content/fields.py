@@ -43,6 +43,7 @@ def describe(value: object) -> str:
 Value = TypeVar("Value")
 _SHARED: dict[tuple, object] = {}  # (class, *arguments) -> the one value made of them
 _DATES: dict[tuple[type, object], FuzzyDate] = {}  # (class, value written) -> its date
+_KEY_SETS: dict[tuple[str, ...], frozenset[str]] = {}  # the keys a mapping may hold, as a set
 
 
 def shared(kind: Callable[..., Value], *arguments: object) -> Value:
@@ -92,6 +93,11 @@ class Fields:
                           f"(`key: value` lines), not {describe(data)}")
             return None
         allowed = tuple(allowed)
+        known = _KEY_SETS.get(allowed)
+        if known is None:
+            known = remember(_KEY_SETS, allowed, frozenset(allowed))
+        if known.issuperset(data):  # as nearly every mapping is: no key to report
+            return data
         for key in [key for key in data if key not in allowed]:
             guess = did_you_mean(str(key), allowed)
             also = f" (did you mean '{guess}'?)" if guess else ""
