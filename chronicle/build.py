@@ -498,6 +498,10 @@ def build_command(root: Path, out: Path | None, drafts: bool | None, strict: boo
 
         return watch_and_rebuild(root, out, drafts) or 0
     report = build(root, out, drafts=drafts, strict=strict, search=search)
+    # the command ends with this build: what it left in memory for a next build in the same
+    # process (search readings, compiled templates) is frozen, so that the collection the
+    # interpreter runs as it exits does not walk it (0.2-0.6 s at 10,000 events)
+    gc.freeze()
     for diagnostic in report.warnings:
         print(diagnostic.format(), file=sys.stderr)
     if not quiet:
