@@ -143,12 +143,15 @@ def read_bytes(file: Path | str) -> tuple[bytes, tuple[int, int]]:
     descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         stat = os.fstat(descriptor)
-        chunks = [os.read(descriptor, stat.st_size + 1)]
-        while chunks[-1]:  # to the end, even if the file grew since the stat
-            chunks.append(os.read(descriptor, 1 << 16))
+        raw = os.read(descriptor, stat.st_size + 1)
+        if len(raw) > stat.st_size:  # to the end, as the file grew since the stat
+            chunks = [raw]
+            while chunks[-1]:
+                chunks.append(os.read(descriptor, 1 << 16))
+            raw = b"".join(chunks)
     finally:
         os.close(descriptor)
-    return b"".join(chunks), (stat.st_size, stat.st_mtime_ns)
+    return raw, (stat.st_size, stat.st_mtime_ns)
 
 
 def read_document(file: Path | str, path: str) -> tuple[Document | None, list[Diagnostic]]:
@@ -177,7 +180,7 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Diagnos
             "save it as UTF-8 (most editors: 'Save with encoding' or 'Reopen with encoding')",
         )]
     body = text.removeprefix("\ufeff")
-    if not body.strip():
+    if not body or body.isspace():
         return None, [error(start, "file.empty", "the file is empty",
                             "write the entry's keys, or delete the file")]
     quick = read_subset(body)  # most files: the same document, without libyaml

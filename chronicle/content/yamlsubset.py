@@ -130,7 +130,8 @@ class SubsetRead:
             add_key(key_path)
             add_key_mark(row << _SHIFT | indent)
             if plain is not None:
-                collection[key] = found[key_path] = _scalar(plain)
+                collection[key] = found[key_path] = (
+                    plain if plain[0] not in TYPED else _scalar(plain))
                 add_path(key_path)
                 add_mark(row << _SHIFT | column)
             elif column == len(line) or line[column] == "#":
