@@ -72,9 +72,17 @@ class Linked:
     co_actors: dict[str, list[tuple[str, int]]]
     affiliated_with: dict[str, list[str]]
     affiliates: dict[str, list[str]]
-    nearby: dict[str, list[tuple[str, float]]]
     years: list[Year]
     totals: Totals
+    _near: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
+
+    @property
+    def nearby(self) -> dict[str, list[tuple[str, float]]]:
+        """Each located place's nearest places, made on first use: only place pages read
+        them, so a build starts the exports (which do not) before it spends time on them."""
+        if self._near is None:
+            self._near = _nearby(self.places)
+        return self._near
 
     @property
     def config(self):
@@ -202,7 +210,6 @@ def link(chronology: Chronology) -> Linked:
         co_actors={actor_id: _co_actors(actor_id, others) for actor_id, others in together.items()},
         affiliated_with=affiliated_with,
         affiliates=dict(affiliates),
-        nearby=_nearby(places),
         years=ordered_years,
         totals=figures.totals(range(len(events))),
     )
