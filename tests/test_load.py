@@ -106,7 +106,8 @@ _nodes = st.recursive(
 
 @given(st.dictionaries(_keys, _nodes, min_size=1, max_size=5),
        st.sampled_from(["", "&x ", "&y "]), st.booleans())
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_documents_read_as_pyyaml_composes_and_loads_them(tmp_path, pairs, anchor, alias):
     """Values as PyYAML's safe loader makes them, each mark where its composer puts the
     node; an alias gives the anchored node again, with the anchored node's marks."""
@@ -290,7 +291,8 @@ def test_plain_scalars_resolve_as_pyyaml_does(tmp_path, scalar):
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
                min_size=1, max_size=12))
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_single_scalar_resolves_as_pyyaml_does(tmp_path, scalar):
     text = f"k: {json.dumps(scalar, ensure_ascii=False)}\nv: {scalar.strip()}\n"
     try:
@@ -345,7 +347,8 @@ yaml_ish = st.lists(st.sampled_from([
 
 
 @given(yaml_ish)
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_event_text_gives_diagnostics_never_an_exception(tmp_path, text):
     from chronicle.validate import check_chronology
 
@@ -357,7 +360,8 @@ def test_any_event_text_gives_diagnostics_never_an_exception(tmp_path, text):
 
 
 @given(st.binary(max_size=200))
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_bytes_give_a_document_or_diagnostics(tmp_path, raw):
     document, problems = read(tmp_path, raw)
     assert document is not None or problems
