@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import marshal
 import re
 import sys
 import time
@@ -22,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chronicle import forked, write
+from chronicle import write
 from chronicle.content.load import collector_paused
 from chronicle.content.store import ContentStore
 from chronicle.diagnostics import ContentError, Diagnostic, error
@@ -193,7 +192,6 @@ class Builder:
         out = where[1] if where[1] is not None else root / config.output_dir
         previous = write.read_manifest(root, out)
         early: _EarlyExports | None = None
-        later: _KeysLater | None = None
         try:
             with self._kept():
                 with timed("build.link"):
@@ -210,21 +208,14 @@ class Builder:
                         static_pages(root / "static"))
                     _check_urls(pages)
                 with timed("build.keys"):
+                    fingerprint = Fingerprints(linked)
                     templates = template_digests(env, folders)
                     shared = _shared_digest(repr(config))
-                    if early is not None and not self._remember:
-                        # every page is rendered: the keys are only for the manifest, so a
-                        # worker makes them while the pages render
-                        later = _KeysLater(linked, pages, templates, shared)
-                    else:
-                        fingerprint = Fingerprints(linked)
-                        keys = _keys(pages, fingerprint, templates, shared)
+                    keys = {page.url: _page_key(page, fingerprint, templates, shared)
+                            for page in pages}
 
-            if later is None:
-                stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
-                removed = set(previous) - set(keys)
-            else:
-                stale, removed = pages, set()
+            stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
+            removed = set(previous) - set(keys)
             rendered: set[str] = set()
             if stale or removed or not out.is_dir():
                 small = len(stale) + len(removed) <= max(IN_PLACE_MIN,
@@ -237,8 +228,6 @@ class Builder:
                         index_site(out)
                 else:
                     rendered = _build_staged(pages, stale, out, env, config, search, early)
-                if later is not None:
-                    keys = later.keys()
                 with timed("build.manifest"):
                     write.write_manifest(root, out, keys)
             elif search and not (out / SEARCH_BUNDLE).is_dir():
@@ -246,8 +235,6 @@ class Builder:
         except BaseException:
             if early is not None:
                 early.abandon()
-            if later is not None:
-                later.abandon()
             raise
         counts = dict(sorted(Counter(p.kind for p in pages).items()))
         if self._remember:
@@ -420,35 +407,6 @@ class _EarlyExports:
         if self.exports is not None:
             self.exports.stop()
         write.discard(self.staging)
-
-
-def _keys(pages: list[Page], fingerprint: Fingerprints, templates: dict[str, str],
-          shared: bytes) -> dict[str, str]:
-    return {page.url: _page_key(page, fingerprint, templates, shared) for page in pages}
-
-
-class _KeysLater:
-    """The pages' keys made on a forked worker while the caller goes on (by `keys()` itself
-    when no process could be forked)."""
-
-    def __init__(self, linked: Linked, pages: list[Page], templates: dict[str, str],
-                 shared: bytes) -> None:
-        self._inputs = linked, pages, templates, shared
-        self._started = forked.start(lambda start, stop: marshal.dumps(self._made()),
-                                     [(0, len(pages))])
-
-    def keys(self) -> dict[str, str]:
-        if self._started is None:
-            return self._made()
-        return marshal.loads(self._started.results()[0])
-
-    def _made(self) -> dict[str, str]:
-        linked, pages, templates, shared = self._inputs
-        return _keys(pages, Fingerprints(linked), templates, shared)
-
-    def abandon(self) -> None:
-        if self._started is not None:
-            self._started.stop()
 
 
 def _reader(staging: Path, search: bool) -> Callable[[], RenderedPages] | None:
