@@ -48,7 +48,7 @@ class EarlyExports:
         self.urls, self._started = urls, started
 
     def readings(self) -> list[object]:
-        return [reading for batch in self._started.results() for reading in marshal.loads(batch)]
+        return _unpacked(self._started.results())
 
     def stop(self) -> None:
         self._started.stop()
@@ -66,10 +66,9 @@ def start_exports(exports: list[Page], staging: Path, env, config,
     caller goes on; `render_all(..., early=)` then renders the rest and joins them. None
     when no process could be forked: render_all then renders them too."""
     exports = sorted(exports, key=lambda p: p.url)
-    started = forked.start(
-        lambda start, stop: marshal.dumps(
-            _render_range(exports, staging, env, config, reader, start, stop)),
-        [(i, i + 1) for i in range(len(exports))], tasks_per_worker=TASKS_PER_WORKER)
+    started = forked.start(_range_job(exports, staging, env, config, reader),
+                           [(i, i + 1) for i in range(len(exports))],
+                           tasks_per_worker=TASKS_PER_WORKER)
     return EarlyExports({p.url for p in exports}, started) if started is not None else None
 
 
@@ -102,16 +101,26 @@ def render_all(pages: list[Page], staging: Path, env, config,
         frozen_by_caller = gc.get_freeze_count() > 0
         gc.freeze()
         try:
-            done = forked.run(
-                lambda start, stop: marshal.dumps(
-                    _render_range(pages, staging, env, config, reader, start, stop)),
-                bounds, count, alone=heavy, tasks_per_worker=TASKS_PER_WORKER)
+            done = forked.run(_range_job(pages, staging, env, config, reader), bounds, count,
+                              alone=heavy, tasks_per_worker=TASKS_PER_WORKER)
         finally:
             if not frozen_by_caller:
                 gc.unfreeze()
         if done is not None:
-            return [reading for batch in done for reading in marshal.loads(batch)]
+            return _unpacked(done)
     return _render_range(pages, staging, env, config, reader, 0, len(pages))
+
+
+def _range_job(pages: list[Page], staging: Path, env, config,
+               reader: Callable[[], Reader] | None) -> Callable[[int, int], bytes]:
+    """A worker's job: render a range of `pages`, its readings sent back marshalled."""
+    return lambda start, stop: marshal.dumps(
+        _render_range(pages, staging, env, config, reader, start, stop))
+
+
+def _unpacked(batches: list[bytes]) -> list[object]:
+    """The readings of the ranges `_range_job` rendered, in order."""
+    return [reading for batch in batches for reading in marshal.loads(batch)]
 
 
 def _render_range(pages, staging: Path, env, config, reader: Callable[[], Reader] | None,
