@@ -15,7 +15,7 @@ import os
 import queue
 import sys
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -42,6 +42,31 @@ def worth_forking(items: int, minimum: int, processes: int) -> bool:
 def ranges(count: int, size: int, start: int = 0) -> list[tuple[int, int]]:
     """Contiguous (start, stop) ranges of `size` items covering start..count."""
     return [(i, min(i + size, count)) for i in range(start, count, size)]
+
+
+def guided_ranges(weights: Sequence[float], processes: int, start: int = 0,
+                  share: int = 4, finest: int = 32) -> list[tuple[int, int]]:
+    """Contiguous (start, stop) ranges covering start..len(weights), cut by the items'
+    expected cost: each range takes 1/(share * processes) of the work still left (guided
+    self-scheduling), and none less than 1/(finest * processes) of the whole. Ranges of
+    equal counts left the worker that drew the last, heavy one (the year and place pages
+    sort last) running alone for seconds; with ranges that shrink as the work runs out,
+    the workers end within a small range of each other."""
+    total = sum(weights[start:])
+    if total <= 0:
+        return ranges(len(weights), max(1, len(weights) - start), start)
+    smallest = total / (finest * processes)
+    bounds: list[tuple[int, int]] = []
+    left, first, taken = total, start, 0.0
+    for index in range(start, len(weights)):
+        taken += weights[index]
+        if taken >= max(left / (share * processes), smallest):
+            bounds.append((first, index + 1))
+            left -= taken
+            first, taken = index + 1, 0.0
+    if first < len(weights):
+        bounds.append((first, len(weights)))
+    return bounds
 
 
 def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],

@@ -94,3 +94,40 @@ def test_a_started_job_stopped_leaves_no_worker():
     assert started is not None
     started.stop()
     assert multiprocessing.active_children() == []
+
+
+def _weights_of(bounds: list[tuple[int, int]], weights: list[float]) -> list[float]:
+    return [sum(weights[start:stop]) for start, stop in bounds]
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("start", [0, 3])
+def test_guided_ranges_cover_every_item_once_in_order(seed, start):
+    import random
+
+    rng = random.Random(seed)
+    weights = [rng.choice([0, 1, 4, 30, 300]) for _ in range(rng.randint(1, 3000))]
+    bounds = forked.guided_ranges(weights, 2, start)
+    covered = [i for first, stop in bounds for i in range(first, stop)]
+    assert covered == list(range(start, len(weights)))
+    assert all(first < stop for first, stop in bounds)
+
+
+def test_guided_ranges_shrink_as_the_work_runs_out():
+    """Equal-count ranges left the range of heavy pages (years and places sort last) to
+    one worker at the end; these end with ranges of a small share of the work."""
+    weights = [16.0] * 10_000 + [30.0] * 1000 + [339.0] * 30  # events, places, years
+    total = sum(weights)
+    bounds = forked.guided_ranges(weights, 2)
+    work = _weights_of(bounds, weights)
+    assert work[0] == pytest.approx(total / 8, abs=339)
+    assert work[0] > work[len(work) // 2] > work[-2]
+    smallest = total / 64
+    assert all(w <= smallest + 339 for w in work[-4:])
+    # the heavy items at the end are split over several ranges, not one
+    assert sum(1 for first, stop in bounds if stop > 11_000) >= 2
+
+
+def test_guided_ranges_without_weights_is_one_range():
+    assert forked.guided_ranges([0.0] * 10, 2) == [(0, 10)]
+    assert forked.guided_ranges([], 2) == []

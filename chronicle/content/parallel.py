@@ -24,9 +24,9 @@ def read_many(root: str, files: Sequence[tuple[str, str, str]]
     and the pickles they came in from forked workers (None when read here)."""
     count = workers()
     if forked.worth_forking(len(files), PARALLEL_MIN_FILES, count):
-        batch = -(-len(files) // (count * 4))  # a few batches each, so the cores end together
+        # batches that shrink as the files run out, so the cores end together
         payloads = forked.run(lambda start, stop: dumps(_read_range(root, files, start, stop)),
-                              forked.ranges(len(files), batch), count)
+                              forked.guided_ranges([1] * len(files), count, finest=16), count)
         if payloads is not None:
             return [read for payload in payloads for read in loads(payload)], payloads
     return _read_range(root, files, 0, len(files)), None
