@@ -14,9 +14,12 @@ after the cold one (issue 3 wants it at most a tenth of a cold build).
 Memory is the peak of the whole process tree's proportional set size (PSS: each page shared
 between processes counted once, split among them), sampled every 20 ms. Chronicle renders in
 forked workers that share the parent's memory copy-on-write; summing their resident sets
-would count those pages once per worker, which no machine pays. The largest single process
-as getrusage reports it is printed too. Installs nothing: without Hugo it says so and times
-Chronicle alone.
+would count those pages once per worker, which no machine pays. Sampling is not free (each
+sample walks every process's page tables: 5-7 CPU-s over a 10k Chronicle build of several
+processes, 1.5-2 s over Hugo's one, on 2 cores), so timed builds are never sampled: after
+the timed rounds, one more cold build of each (--memory-runs) is sampled and not timed.
+The largest single process as getrusage reports it is printed for every build. Installs
+nothing: without Hugo it says so and times Chronicle alone.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ RUSAGE_WRAPPER = (
 @dataclass(frozen=True, slots=True)
 class Run:
     seconds: float
-    tree_peak_mb: float
+    tree_peak_mb: float | None  # None: not sampled (a timed build)
     largest_process_mb: float
 
 
@@ -109,8 +112,9 @@ def _pss(pid: int) -> int:
         return int(statm.read().split()[1]) * PAGE_SIZE
 
 
-def measure(command: list[str], cwd: Path) -> Run:
-    """Wall time, peak tree memory and largest-process memory of one command. Each starts
+def measure(command: list[str], cwd: Path, *, sample: bool = False) -> Run:
+    """Wall time and largest-process memory of one command, and with `sample` its peak
+    tree memory (its time is then not worth quoting: the sampling slows it). Each starts
     with the disk idle: what earlier runs wrote or deleted is flushed first (untimed), so
     a build is not slowed by the write-back of the one before it."""
     os.sync()
@@ -118,6 +122,8 @@ def measure(command: list[str], cwd: Path) -> Run:
         [sys.executable, "-c", RUSAGE_WRAPPER, *command], cwd=cwd,
         stderr=subprocess.PIPE, text=True)
     peak = 0
+    if not sample:
+        process.wait()
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid, skip=process.pid))
         time.sleep(0.02)
@@ -126,7 +132,7 @@ def measure(command: list[str], cwd: Path) -> Run:
         raise SystemExit(f"{' '.join(command)} failed with exit {process.returncode}:\n{stderr}")
     largest_kb, seconds = stderr.strip().splitlines()[-1].split()
     largest_mb = int(largest_kb) / 1024
-    return Run(float(seconds), max(peak / 2**20, largest_mb), largest_mb)
+    return Run(float(seconds), max(peak / 2**20, largest_mb) if sample else None, largest_mb)
 
 
 class Outputs:
@@ -162,41 +168,68 @@ class Outputs:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build_chronicle(root: Path, out: Path, *, search: bool = True, cold: bool = True) -> Run:
+def build_chronicle(root: Path, out: Path, *, search: bool = True, cold: bool = True,
+                    sample: bool = False) -> Run:
     if cold:
         shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
     return measure([sys.executable, "-m", "chronicle", "build", "--root", str(root),
                     "--out", str(out), "--quiet", "--search" if search else "--no-search"],
-                   cwd=REPO)
+                   cwd=REPO, sample=sample)
 
 
-def build_hugo(root: Path, hugo: Path, out: Path) -> Run:
+def build_hugo(root: Path, hugo: Path, out: Path, *, sample: bool = False) -> Run:
     shutil.rmtree(root / "resources", ignore_errors=True)
     return measure([str(hugo), "--quiet", "--ignoreCache", "--destination", str(out)],
-                   cwd=root)
+                   cwd=root, sample=sample)
+
+
+def pagefind_binary() -> Path | None:
+    """The Pagefind binary that `pip install 'pagefind[bin]'` ships (Chronicle's test
+    extra), for --with-pagefind."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    found = get_executable()
+    return Path(found) if found and Path(found).is_file() else None
+
+
+def index_with_pagefind(pagefind: Path, site: Path) -> Run:
+    """Pagefind's own indexing of a built site, as a Hugo site adds search."""
+    return measure([str(pagefind), "--site", str(site), "--silent"], cwd=site)
 
 
 def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
-def summarise(name: str, runs: list[Run]) -> tuple[float, float]:
+def summarise(name: str, runs: list[Run], sampled: list[Run] = ()) -> tuple[float, float]:
+    """Print the median time of the timed `runs`, and the median peak memory of the
+    `sampled` ones (tree) and of all (largest process); return (time, tree memory)."""
     seconds = statistics.median(r.seconds for r in runs)
-    memory = statistics.median(r.tree_peak_mb for r in runs)
-    largest = statistics.median(r.largest_process_mb for r in runs)
+    largest = statistics.median(r.largest_process_mb for r in [*runs, *sampled])
     each = ", ".join(f"{r.seconds:.2f}" for r in runs)
     print(f"{name:9} median {seconds:7.2f} s   (runs: {each})")
-    print(f"{'':9} peak memory median {memory:7.0f} MB (process tree), "
-          f"{largest:.0f} MB (largest process)")
+    if not sampled:
+        print(f"{'':9} peak memory median {largest:7.0f} MB (largest process)")
+        return seconds, largest
+    memory = statistics.median(r.tree_peak_mb for r in sampled)
+    print(f"{'':9} peak memory median {memory:7.0f} MB (process tree, {len(sampled)} sampled "
+          f"build(s)), {largest:.0f} MB (largest process)")
     return seconds, memory
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = dataset_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="cold builds of each (default 3)")
+    parser.add_argument("--memory-runs", type=int, default=1,
+                        help="cold builds of each sampled for memory, untimed (default 1)")
+    parser.add_argument("--with-pagefind", action="store_true",
+                        help="also time Pagefind indexing each Hugo build (a Hugo site's "
+                             "search), and print Chronicle's time against Hugo + Pagefind")
     options = parser.parse_args(argv)
-    if options.n < 1 or options.runs < 1:
-        parser.error("--n and --runs must be at least 1")
+    if options.n < 1 or options.runs < 1 or options.memory_runs < 1:
+        parser.error("--n, --runs and --memory-runs must be at least 1")
 
     started = time.perf_counter()
     chronicle_root, hugo_root = ensure_dataset(options.n, options.seed, options.cache)
@@ -208,36 +241,62 @@ def main(argv: list[str] | None = None) -> int:
     else:
         version = subprocess.run([str(hugo), "version"], capture_output=True, text=True)
         print(f"hugo: {' '.join(version.stdout.split()[:2])} at {hugo}")
-    print(f"{options.runs} cold build(s) each, interleaved, on {os.cpu_count()} core(s)\n")
+    pagefind = pagefind_binary() if options.with_pagefind and hugo is not None else None
+    if options.with_pagefind and pagefind is None:
+        print("pagefind not found (it comes with `pip install 'pagefind[bin]'`); "
+              "not timing Hugo + Pagefind")
+    print(f"{options.runs} cold build(s) each, interleaved, on {os.cpu_count()} core(s); "
+          f"then {options.memory_runs} sampled for memory\n")
 
     chronicle_runs: list[Run] = []
     unchanged_runs: list[Run] = []
     bare_runs: list[Run] = []
     hugo_runs: list[Run] = []
+    pagefind_runs: list[Run] = []
     outputs = Outputs(chronicle_root.parent)
     for run in range(options.runs):
         site = outputs.new(f"chronicle-{run}")
         chronicle_runs.append(build_chronicle(chronicle_root, site))
         unchanged_runs.append(build_chronicle(chronicle_root, site, cold=False))
         if hugo is not None:
-            hugo_runs.append(build_hugo(hugo_root, hugo, outputs.new(f"hugo-{run}")))
+            hugo_site = outputs.new(f"hugo-{run}")
+            hugo_runs.append(build_hugo(hugo_root, hugo, hugo_site))
+            if pagefind is not None:
+                pagefind_runs.append(index_with_pagefind(pagefind, hugo_site))
         bare_runs.append(build_chronicle(chronicle_root, outputs.new(f"no-search-{run}"),
                                          search=False))
+    sampled: dict[str, list[Run]] = {"chronicle": [], "no search": [], "hugo": []}
+    for run in range(options.memory_runs):
+        sampled["chronicle"].append(build_chronicle(
+            chronicle_root, outputs.new(f"memory-chronicle-{run}"), sample=True))
+        if hugo is not None:
+            sampled["hugo"].append(build_hugo(hugo_root, hugo, outputs.new(f"memory-hugo-{run}"),
+                                              sample=True))
+        sampled["no search"].append(build_chronicle(
+            chronicle_root, outputs.new(f"memory-no-search-{run}"), search=False, sample=True))
     outputs.remove_old()
 
     print(f"pages: chronicle {count_pages(outputs.folder / 'chronicle-0')}"
           + (f", hugo {count_pages(outputs.folder / 'hugo-0')}" if hugo else ""))
-    chronicle_time, chronicle_memory = summarise("chronicle", chronicle_runs)
-    bare_time, bare_memory = summarise("no search", bare_runs)
+    chronicle_time, chronicle_memory = summarise("chronicle", chronicle_runs,
+                                                 sampled["chronicle"])
+    bare_time, bare_memory = summarise("no search", bare_runs, sampled["no search"])
     unchanged_time, _ = summarise("no change", unchanged_runs)
     print(f"no-change/cold time ratio: {unchanged_time / chronicle_time:.2f}")
     if hugo is None:
         print("chronicle/hugo time ratio: n/a (hugo missing)")
         print("chronicle/hugo memory ratio: n/a (hugo missing)")
         return 0
-    hugo_time, hugo_memory = summarise("hugo", hugo_runs)
+    hugo_time, hugo_memory = summarise("hugo", hugo_runs, sampled["hugo"])
     print(f"without search: chronicle/hugo time ratio: {bare_time / hugo_time:.2f}, "
           f"memory ratio: {bare_memory / hugo_memory:.2f}")
+    if pagefind_runs:
+        together = [Run(h.seconds + p.seconds, None, max(h.largest_process_mb,
+                                                          p.largest_process_mb))
+                    for h, p in zip(hugo_runs, pagefind_runs, strict=True)]
+        with_search, _ = summarise("hugo+pagefind", together)
+        print(f"chronicle/(hugo+pagefind) time ratio: {chronicle_time / with_search:.2f} "
+              "(each with its search index)")
     print(f"chronicle/hugo time ratio: {chronicle_time / hugo_time:.2f}")
     print(f"chronicle/hugo memory ratio: {chronicle_memory / hugo_memory:.2f}")
     return 0
