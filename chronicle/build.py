@@ -32,6 +32,7 @@ from chronicle.render import render_page
 from chronicle.render.batch import EarlyExports, forks, render_all, start_exports
 from chronicle.render.templates import (
     make_environment,
+    make_rows,
     template_digests,
     template_dirs,
     theme_dir,
@@ -213,6 +214,9 @@ class Builder:
                     shared = _shared_digest(repr(config))
                     keys = {page.url: _page_key(page, fingerprint, templates, shared)
                             for page in pages}
+                if early is not None:  # every page, on forked workers: they inherit these
+                    with timed("build.rows"):
+                        make_rows(env, config, linked.events)
 
             stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
             removed = set(previous) - set(keys)

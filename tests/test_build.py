@@ -41,6 +41,39 @@ def test_parallel_rendering_writes_what_serial_rendering_writes(copy_site, tmp_p
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 
+def test_rows_made_before_forking_are_the_rows_pages_make_and_none_is_made_again(copy_site):
+    """A parallel build makes every event's row at the depth of entity pages before it
+    forks (the workers inherit them): those are the rows the pages would have made, and
+    rendering every page then makes none of them again."""
+    from chronicle.link import link
+    from chronicle.pages import plan
+    from chronicle.render import render_page
+    from chronicle.render.templates import (
+        ENTITY_PAGE_DEPTH,
+        make_environment,
+        make_rows,
+        template_dirs,
+        theme_dir,
+    )
+    from chronicle.validate import load_checked
+
+    root = copy_site("basic")
+    chronology, _ = load_checked(root)
+    linked = link(chronology)
+    config = chronology.config
+    folders = template_dirs(root, theme_dir(root, config.theme))
+    lazy, early = make_environment(folders), make_environment(folders)
+    make_rows(early, config, linked.events)
+    rows = early.globals["_row_cache"]
+    made = dict(rows)
+    assert set(made) == {(e.id, ENTITY_PAGE_DEPTH) for e in linked.events}
+    for page in plan(linked):
+        assert render_page(early, page, config) == render_page(lazy, page, config)
+    assert all(rows[key][1] is row for key, (_, row) in made.items())  # none made again
+    assert {key: row for key, (_, row) in lazy.globals["_row_cache"].items()
+            if key in made} == {key: row for key, (_, row) in made.items()}
+
+
 def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp_path,
                                                                    monkeypatch):
     """The exports read only the linked chronology: a build that renders every page on

@@ -108,14 +108,33 @@ def _event_row(context, event) -> Markup:
     swaps an edited event in as a new object."""
     depth = context["page_url"].count("/")
     env = context.environment
-    cache = env.globals["_row_cache"]
-    made_from, row = cache.get((event.id, depth), (None, None))
+    made_from, row = env.globals["_row_cache"].get((event.id, depth), (None, None))
     if made_from is not event:
-        template = env.get_template(ROW_TEMPLATE)
-        row = Markup(render_template(template, {"e": event, "site": context["site"],
-                                                "page_url": "x/" * depth + "index.html"}))
-        cache[(event.id, depth)] = (event, row)
+        row = _make_row(env, event, context["site"], depth)
     return row
+
+
+def _make_row(env: jinja2.Environment, event, site, depth: int) -> Markup:
+    context = {"e": event, "site": site, "page_url": "x/" * depth + "index.html"}
+    row = Markup(render_template(env.get_template(ROW_TEMPLATE), context))
+    env.globals["_row_cache"][(event.id, depth)] = (event, row)
+    return row
+
+
+#: the folder depth of entity pages (`events/<id>/index.html`), where most rows are listed
+ENTITY_PAGE_DEPTH = 2
+
+
+def make_rows(env: jinja2.Environment, site, events) -> None:
+    """Each event's row at the depth of entity pages, made now. A build about to fork its
+    render workers makes them first: each range runs in a fresh fork, which otherwise made
+    again every row its pages listed (49,000 rows over ~27 ranges for 10,000 distinct at
+    10k events), where inherited ones cost nothing to make."""
+    cache = env.globals["_row_cache"]
+    for event in events:
+        made_from, _ = cache.get((event.id, ENTITY_PAGE_DEPTH), (None, None))
+        if made_from is not event:
+            _make_row(env, event, site, ENTITY_PAGE_DEPTH)
 
 
 class PageContext(jinja2.runtime.Context):
