@@ -9,7 +9,7 @@ writes into a folder of its own that does not exist yet, after deleting Chronicl
 until every timed build is done (see `Outputs`). Runs alternate Chronicle, Hugo,
 Chronicle, ... so a noisy neighbour or a warming page cache hits both alike. Each round also
 times Chronicle without its search index (Hugo writes none) and a no-change rebuild right
-after the cold one (issue 3 wants it at most a tenth of a cold build).
+after the cold one (DESIGN §5 wants a fraction of a cold build; Chronicle aims at a tenth).
 
 Memory is the peak of the whole process tree's proportional set size (PSS: each page shared
 between processes counted once, split among them), sampled every 20 ms. Chronicle renders in
