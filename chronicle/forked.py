@@ -48,10 +48,10 @@ def guided_ranges(weights: Sequence[float], processes: int, start: int = 0,
                   share: int = 4, finest: int = 32) -> list[tuple[int, int]]:
     """Contiguous (start, stop) ranges covering start..len(weights), cut by the items'
     expected cost: each range takes 1/(share * processes) of the work still left (guided
-    self-scheduling), and none less than 1/(finest * processes) of the whole. Ranges of
-    equal counts left the worker that drew the last, heavy one (the year and place pages
-    sort last) running alone for seconds; with ranges that shrink as the work runs out,
-    the workers end within a small range of each other."""
+    self-scheduling), and none but the last less than 1/(finest * processes) of the whole.
+    Ranges of equal counts left the worker that drew the last, heavy one (the year and
+    place pages sort last) running alone for seconds; with ranges that shrink as the work
+    runs out, the workers end within a small range of each other."""
     total = sum(weights[start:])
     if total <= 0:
         return ranges(len(weights), max(1, len(weights) - start), start)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,45 @@ def test_rows_made_before_forking_are_the_rows_pages_make_and_none_is_made_again
     assert all(rows[key][1] is row for key, (_, row) in made.items())  # none made again
     assert {key: row for key, (_, row) in lazy.globals["_row_cache"].items()
             if key in made} == {key: row for key, (_, row) in made.items()}
+
+
+@pytest.mark.parametrize("row", ["{{ e.no_such_field }}", None],
+                         ids=["row template fails", "row template missing"])
+def test_a_broken_row_template_gives_a_parallel_build_the_serial_builds_error(
+        copy_site, tmp_path, monkeypatch, capsys, row):
+    """The parallel build makes rows before it forks; a row template that fails there is
+    still reported by the page that lists the row, as a serial build reports it: exit 1,
+    one clear line, no traceback."""
+    root = copy_site("basic")
+    theme = root / "themes" / "bare"
+    if row is None:  # a theme of its own, without the row partial
+        from chronicle.render.templates import theme_dir
+
+        shutil.copytree(theme_dir(root, "default"), theme)
+        (theme / "templates" / "partials" / "event_item.html").unlink()
+        config = root / "chronicle.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "theme: bare\n",
+                          encoding="utf-8")
+    else:
+        (root / "templates" / "partials").mkdir(parents=True)
+        (root / "templates" / "partials" / "event_item.html").write_text(row)
+    printed = []
+    for parallel in (False, True):
+        monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1 if parallel else 10**9)
+        shutil.rmtree(root / ".chronicle-cache", ignore_errors=True)
+        assert main(["build", "--root", str(root), "--out", str(tmp_path / str(parallel)),
+                     "--no-search"]) == 1
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err
+        assert not (tmp_path / str(parallel)).exists()
+        printed.append(captured.err)
+    # the same error; workers may meet it first on another page that lists rows
+    def same(text: str) -> str:
+        return re.sub(r"while rendering \S+/index\.html:", "while rendering PAGE:", text)
+
+    assert same(printed[0]) == same(printed[1])
+    assert printed[0].startswith("error: ") and printed[0].count("\n") == 1
+    assert "event_item.html" in printed[0] or "no_such_field" in printed[0]
 
 
 def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp_path,

@@ -129,12 +129,17 @@ def make_rows(env: jinja2.Environment, site, events) -> None:
     """Each event's row at the depth of entity pages, made now. A build about to fork its
     render workers makes them first: each range runs in a fresh fork, which otherwise made
     again every row its pages listed (49,000 rows over ~27 ranges for 10,000 distinct at
-    10k events), where inherited ones cost nothing to make."""
+    10k events), where inherited ones cost nothing to make. A row template that fails (or
+    that a theme lacks) is left to the pages that list rows: their render reports it, as a
+    serial build does, naming the page."""
     cache = env.globals["_row_cache"]
-    for event in events:
-        made_from, _ = cache.get((event.id, ENTITY_PAGE_DEPTH), (None, None))
-        if made_from is not event:
-            _make_row(env, event, site, ENTITY_PAGE_DEPTH)
+    try:
+        for event in events:
+            made_from, _ = cache.get((event.id, ENTITY_PAGE_DEPTH), (None, None))
+            if made_from is not event:
+                _make_row(env, event, site, ENTITY_PAGE_DEPTH)
+    except jinja2.TemplateError:
+        return
 
 
 class PageContext(jinja2.runtime.Context):
