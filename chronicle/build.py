@@ -16,7 +16,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,6 @@ from chronicle.render import render_page
 from chronicle.render.batch import EarlyExports, forks, render_all, start_exports
 from chronicle.render.templates import (
     make_environment,
-    make_rows,
     template_digests,
     template_dirs,
     theme_dir,
@@ -214,9 +213,6 @@ class Builder:
                     shared = _shared_digest(repr(config))
                     keys = {page.url: _page_key(page, fingerprint, templates, shared)
                             for page in pages}
-                if early is not None:  # every page, on forked workers: they inherit these
-                    with timed("build.rows"):
-                        make_rows(env, config, linked.events)
 
             stale = [p for p in pages if previous.get(p.url) != keys[p.url]]
             removed = set(previous) - set(keys)
@@ -231,7 +227,8 @@ class Builder:
                     if search:
                         index_site(out)
                 else:
-                    rendered = _build_staged(pages, stale, out, env, config, search, early)
+                    rendered = _build_staged(pages, stale, out, env, config, search, early,
+                                             linked.events)
                 with timed("build.manifest"):
                     write.write_manifest(root, out, keys)
             elif search and not (out / SEARCH_BUNDLE).is_dir():
@@ -421,9 +418,10 @@ def _reader(staging: Path, search: bool) -> Callable[[], RenderedPages] | None:
 
 
 def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
-                  search: bool, early: _EarlyExports | None = None) -> set[str]:
+                  search: bool, early: _EarlyExports | None = None,
+                  events: Sequence[Event] = ()) -> set[str]:
     """Write a whole new site beside `out` (in `early`'s folder, when it made one) and swap
-    it in; on any failure remove it."""
+    it in; on any failure remove it. `events` are those the pages list (see render_all)."""
     staging = early.staging if early is not None else write.staging_dir(out)
     try:
         stale_urls = {p.url for p in stale}
@@ -433,7 +431,7 @@ def _build_staged(pages: list[Page], stale: list[Page], out: Path, env, config,
         todo = [p for p in pages if p.url in stale_urls or p.url in missing]
         with timed("build.render"):
             readings = render_all(todo, staging, env, config, _reader(staging, search),
-                                  early.exports if early is not None else None)
+                                  early.exports if early is not None else None, events)
         if search:
             with timed("build.search"), collector_paused():  # a word's postings: no cycles
                 # part of the site, swapped in with it; the old bundle is linked in when

@@ -13,13 +13,15 @@ import contextlib
 import gc
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from chronicle import forked
+from chronicle.content.load import collector_paused
 from chronicle.pages import Page
 from chronicle.render import ThemeError, render_page
+from chronicle.render.templates import make_rows
 from chronicle.write import write_bytes
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
@@ -88,15 +90,16 @@ def start_exports(exports: list[Page], staging: Path, env, config,
 
 def render_all(pages: list[Page], staging: Path, env, config,
                reader: Callable[[], Reader] | None = None,
-               early: EarlyExports | None = None) -> list[object]:
+               early: EarlyExports | None = None, events: Sequence = ()) -> list[object]:
     """Render and write `pages` under `staging`. With `reader`, also hand each rendered
     page to a reader, one per batch, where the page was rendered (on the worker), and
     return what the readers made of their batches, in URL order (the exports, which are
     not pages to read, come first, each alone). Pages that `early` has in hand already
-    are left to it, and its readings joined in their place."""
+    are left to it, and its readings joined in their place. `events`, those the pages
+    list, have their rows made before workers fork (see `_prepare_here`)."""
     if early is not None:
         pages = [p for p in pages if p.url not in early.urls]
-        rest = render_all(pages, staging, env, config, reader)
+        rest = render_all(pages, staging, env, config, reader, events=events)
         return early.readings() + rest
     pages = sorted(pages, key=lambda p: (p.kind != "data", p.url))
     count = forked.workers()
@@ -113,7 +116,7 @@ def render_all(pages: list[Page], staging: Path, env, config,
         # long-lived process still frees the chronologies it drops, unless the caller had
         # frozen it already (a one-shot build): then it is the caller's to unfreeze
         frozen_by_caller = gc.get_freeze_count() > 0
-        _compile_here(pages, env, config)
+        _prepare_here(pages, events, env, config)
         gc.freeze()
         try:
             done = forked.run(_range_job(pages, staging, env, config, reader), bounds, count,
@@ -126,20 +129,23 @@ def render_all(pages: list[Page], staging: Path, env, config,
     return _render_range(pages, staging, env, config, reader, 0, len(pages))
 
 
-def _compile_here(pages: list[Page], env, config) -> None:
-    """Render one page of each template in this process, before it forks, and drop it.
+def _prepare_here(pages: list[Page], events: Sequence, env, config) -> None:
+    """What every worker would make for itself, made once in this process before it forks.
     Each range runs in a fresh fork (TASKS_PER_WORKER), which compiled every template it
-    met (with those it extends and includes) itself: ~50 ms of an event page's first
-    render against ~2 ms for its next, paid again in each of some thirty ranges. Forked
-    after this, the workers inherit the compiled templates (Jinja's cache and the
-    Markdown parser). A template that fails here fails again where it is rendered, which
-    reports it."""
-    seen: set[str] = set()
-    for page in pages:
-        if page.template is not None and page.template not in seen:
-            seen.add(page.template)
-            with contextlib.suppress(ThemeError):
-                render_page(env, page, config)
+    met (with those it extends and includes): ~50 ms of an event page's first render
+    against ~2 ms for its next, in each of some thirty ranges. And it made again every
+    event row its pages listed: 49,000 rows at 10,000 events for 10,000 distinct. So one
+    page of each template is rendered here (and dropped), and every event's row made
+    (`make_rows`); the workers inherit both. A template that fails here fails again
+    where it is rendered, which reports it."""
+    with collector_paused():  # rows and compiled code: nothing for it to free
+        seen: set[str] = set()
+        for page in pages:
+            if page.template is not None and page.template not in seen:
+                seen.add(page.template)
+                with contextlib.suppress(ThemeError):
+                    render_page(env, page, config)
+        make_rows(env, config, events)
 
 
 def _range_job(pages: list[Page], staging: Path, env, config,

@@ -122,7 +122,7 @@ def _make_row(env: jinja2.Environment, event, site, depth: int) -> Markup:
 
 
 #: the folder depth of entity pages (`events/<id>/index.html`), where most rows are listed
-ENTITY_PAGE_DEPTH = 2
+ENTITY_PAGE_DEPTH = entity_url("events", "x").count("/")
 
 
 def make_rows(env: jinja2.Environment, site, events) -> None:
