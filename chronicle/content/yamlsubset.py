@@ -69,7 +69,6 @@ class SubsetRead:
     def read(self) -> None:
         lines, found = self.lines, self.found
         add_path, add_mark = self.value_paths.append, self.value_marks.append
-        add_key, add_key_mark = self.key_paths.append, self.key_marks.append
         stack: list[tuple[int, dict | list, str, str, bool]] = []  # open block collections:
         # (indent, collection, path, its children's path prefix, is an indentless sequence)
         pending = None  # a key with nothing after it on its line, and where it was
@@ -124,11 +123,7 @@ class SubsetRead:
                 stack.append(top)
             elif dash is not None or key is None:
                 raise _NotPlain
-            if key in collection or key in WORDS:
-                raise _NotPlain
-            key_path = intern(top[3] + key)
-            add_key(key_path)
-            add_key_mark(row << _SHIFT | indent)
+            key_path = self._key(collection, top[3], key, row, indent)
             if plain is not None:
                 collection[key] = found[key_path] = (
                     plain if plain[0] not in TYPED else _scalar(plain))
@@ -146,6 +141,16 @@ class SubsetRead:
         for _, collection, path, _, _ in reversed(stack):
             found[path] = collection
         self.data = stack[0][1]
+
+    def _key(self, mapping: dict, prefix: str, key: str, row: int, column: int) -> str:
+        """A mapping's next key, its path recorded and marked: a key met twice, or one
+        that YAML would read as a word of its own (`yes`, `null`...), is not plain."""
+        if key in mapping or key in WORDS:
+            raise _NotPlain
+        path = intern(prefix + key)
+        self.key_paths.append(path)
+        self.key_marks.append(row << _SHIFT | column)
+        return path
 
     def _record(self, path: str, row: int, column: int) -> None:
         self.value_paths.append(path)
@@ -211,11 +216,7 @@ class SubsetRead:
         mapping: dict[str, object] = {}
         for pair in flat[2].split(", "):
             key, word = pair.split(": ")
-            if key in mapping or key in WORDS:
-                raise _NotPlain
-            key_path = intern(prefix + key)
-            self.key_paths.append(key_path)
-            self.key_marks.append(row << _SHIFT | position)
+            key_path = self._key(mapping, prefix, key, row, position)
             value = found[key_path] = mapping[key] = _scalar(word)
             add_path(key_path)
             add_mark(row << _SHIFT | (position + len(key) + 2))
@@ -248,11 +249,7 @@ class SubsetRead:
             if key is None:
                 item_path = intern(f"{prefix}{len(collection)}")
             else:
-                if key in collection or key in WORDS:
-                    raise _NotPlain
-                item_path = intern(prefix + key)
-                self.key_paths.append(item_path)
-                self.key_marks.append(row << _SHIFT | item.start(1))
+                item_path = self._key(collection, prefix, key, row, item.start(1))
             if item.re is _FLOW_NESTED:
                 value, position = self._flow(line, row, item.end(), item_path)
                 after = _FLOW_NEXT.match(line, position)
