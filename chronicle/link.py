@@ -74,7 +74,9 @@ class Linked:
     affiliates: dict[str, list[str]]
     years: list[Year]
     totals: Totals
-    _near: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
+    # derived (see `nearby`): not an argument, and not part of what makes two equal
+    _near: dict[str, list[tuple[str, float]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def nearby(self) -> dict[str, list[tuple[str, float]]]:
