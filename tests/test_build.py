@@ -140,6 +140,48 @@ def test_a_cold_parallel_build_starts_the_exports_before_it_plans(copy_site, tmp
     assert build(root, tmp_path / "parallel", search=False).rendered == set()
 
 
+@pytest.mark.parametrize("early", [True, False], ids=["cold: started early", "staged"])
+def test_a_parallel_build_makes_the_exports_in_one_worker_sharing_the_summary_text(
+        copy_site, tmp_path, monkeypatch, early):
+    """The CSV notes and the TimelineJS text are the same plain text of each summary: the
+    four exports run in one worker, which makes it once per event, as a serial build
+    does, and keeps no export's pieces past its file (the worker exits after)."""
+    from chronicle import build as build_module
+    from chronicle.render import exports
+    from chronicle.render.pieces import EventPieces
+
+    monkeypatch.setattr(exports, "PIECES", EventPieces())  # none from earlier builds here
+    root, out = copy_site("basic"), tmp_path / "site"
+    if not early:  # a rebuild of every page, staged: the exports rendered among the pages
+        build(root, out, search=False)
+        for path in (root / "content" / "events").glob("*.yaml"):
+            path.write_text(path.read_text() + "tags: [edited]\n")
+        monkeypatch.setattr(build_module, "IN_PLACE_MIN", 0)
+        monkeypatch.setattr(build_module, "IN_PLACE_MAX_SHARE", 0)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    log = tmp_path / "made.log"
+
+    def logging(name, real):
+        def logged(*args):
+            with open(log, "a") as made:
+                if name == "timeline":  # the last export: what the memo holds by then
+                    kinds = {k for e in exports.PIECES._by_id.values() for k in e.pieces}
+                    made.write(f"held {','.join(sorted(kinds)) or '-'}\n")
+                else:
+                    made.write(f"text {args[0].id}\n")
+            return real(*args)
+        return logged
+
+    monkeypatch.setattr(exports, "_summary_text", logging("text", exports._summary_text))
+    monkeypatch.setattr(exports, "timeline_json", logging("timeline", exports.timeline_json))
+    build(root, out, search=False)
+    events = sorted(path.stem for path in (root / "content" / "events").glob("*.yaml"))
+    lines = log.read_text().splitlines()
+    assert sorted(line[5:] for line in lines if line.startswith("text ")) == events
+    assert [line for line in lines if line.startswith("held")] == ["held text"]
+    assert exports.PIECES.keeps_pieces  # this process (a watching one) keeps its memo
+
+
 def _manifest_keys(root: Path) -> dict[str, str]:
     return json.loads((root / ".chronicle-cache" / "manifest.json").read_text())["keys"]
 

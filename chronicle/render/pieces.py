@@ -56,6 +56,10 @@ class EventPieces:
     and two threads making the same piece make the same value."""
 
     def __init__(self) -> None:
+        #: False in a process that exits after one render (a forked worker): the pieces
+        #: of each kind are then dropped once joined, and only the pieces that several
+        #: exports share (`Entry.shared`) are kept, for the exports after
+        self.keeps_pieces = True
         self._by_id: dict[str, Entry] = {}
         # the inputs last checked, held (not just their ids) so they cannot be recycled
         self._checked: tuple[tuple, dict, dict, list[Entry]] | None = None
@@ -64,10 +68,13 @@ class EventPieces:
         """Every event's piece of one kind, in event order; `make(linked, entry)` for the
         events that have none yet."""
         pieces = []
+        keep = self.keeps_pieces
         for entry in self._entries(linked):
             piece = entry.pieces.get(kind)
             if piece is None:
-                piece = entry.pieces[kind] = make(linked, entry)
+                piece = make(linked, entry)
+                if keep:
+                    entry.pieces[kind] = piece
             pieces.append(piece)
         return pieces
 
