@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 CACHE_DIR = ".chronicle-cache"
@@ -65,6 +65,21 @@ def staging_dir(out: Path) -> Path:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     return staging
+
+
+def page_folder(staging: str, url: str) -> str:
+    """The folder a page's file goes in, as the render names it (`staging` ends in "/")."""
+    return (staging + url).rpartition("/")[0]
+
+
+def make_folders(folders: Sequence[str]) -> None:
+    """Make each folder, whose parent exists or is made before it: one call each, where
+    os.makedirs asks for every parent first."""
+    for folder in folders:
+        try:
+            os.mkdir(folder)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
 
 
 def _remove_leftovers(out: Path) -> None:

@@ -182,6 +182,57 @@ def test_a_parallel_build_makes_the_exports_in_one_worker_sharing_the_summary_te
     assert exports.PIECES.keeps_pieces  # this process (a watching one) keeps its memo
 
 
+def test_a_cold_parallel_build_makes_the_entity_folders_before_the_render(
+        copy_site, tmp_path, monkeypatch):
+    """The folders of event, actor and place pages are made on a worker while the build
+    links, not by the render workers (which would wait on each other for the one parent
+    folder); the site is the serial build's."""
+    import sys
+
+    root = copy_site("basic")
+    build(root, tmp_path / "serial", search=False)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    log, real = tmp_path / "mkdir.log", os.mkdir
+
+    def logged(path, *args, **kwargs):
+        with open(log, "a") as made:
+            made.write(f"{sys._getframe(1).f_code.co_name} {Path(path).name}\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", logged)
+    build(root, tmp_path / "parallel", search=False)
+    calls = log.read_text().splitlines()
+    entities = {f"{kind}/{path.stem}" for kind in ("events", "actors", "places")
+                for path in (root / "content" / kind).glob("*.yaml")}
+    made_early = [line.split()[1] for line in calls if line.startswith("make_folders ")]
+    assert sorted(made_early) == sorted(name.split("/")[1] for name in entities)
+    in_render = {line.split()[1] for line in calls if line.startswith("_render_range ")}
+    assert not in_render & {name.split("/")[1] for name in entities}
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+    assert _folders(tmp_path / "serial") == _folders(tmp_path / "parallel")
+
+
+def test_a_folder_made_early_for_an_entry_without_a_page_is_removed(copy_site, tmp_path,
+                                                                    monkeypatch):
+    from chronicle import build as build_module
+
+    root = copy_site("basic")
+    monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
+    real_plan = build_module.plan
+    dropped = "actors/minusma/index.html"
+    monkeypatch.setattr(build_module, "plan",
+                        lambda linked: [p for p in real_plan(linked) if p.url != dropped])
+    build(root, tmp_path / "site", search=False)
+    assert (tmp_path / "site" / "actors").is_dir()
+    assert not (tmp_path / "site" / "actors" / "minusma").exists()
+    assert all(any(folder.iterdir()) for folder in (tmp_path / "site").rglob("*")
+               if folder.is_dir())
+
+
+def _folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
 def _manifest_keys(root: Path) -> dict[str, str]:
     return json.loads((root / ".chronicle-cache" / "manifest.json").read_text())["keys"]
 

@@ -89,16 +89,18 @@ def start_exports(exports: list[Page], staging: Path, env, config,
 
 def render_all(pages: list[Page], staging: Path, env, config,
                reader: Callable[[], Reader] | None = None,
-               early: EarlyExports | None = None, events: Sequence = ()) -> list[object]:
+               early: EarlyExports | None = None, events: Sequence = (),
+               made: frozenset[str] = frozenset()) -> list[object]:
     """Render and write `pages` under `staging`. With `reader`, also hand each rendered
     page to a reader, one per batch, where the page was rendered (on the worker), and
     return what the readers made of their batches, in URL order (the exports, which are
     not pages to read, come first, together). Pages that `early` has in hand already
     are left to it, and its readings joined in their place. `events`, those the pages
-    list, have their rows made before workers fork (see `_prepare_here`)."""
+    list, have their rows made before workers fork (see `_prepare_here`); `made`, the
+    folders under `staging` that exist already (see write.page_folder)."""
     if early is not None:
         pages = [p for p in pages if p.url not in early.urls]
-        rest = render_all(pages, staging, env, config, reader, events=events)
+        rest = render_all(pages, staging, env, config, reader, events=events, made=made)
         return early.readings() + rest
     # the exports first, in the order given (see pages.export_pages), then pages by URL
     pages = sorted(pages, key=lambda p: ("", "") if p.kind == "data" else ("~", p.url))
@@ -117,14 +119,15 @@ def render_all(pages: list[Page], staging: Path, env, config,
         _prepare_here(pages, events, env, config)
         gc.freeze()
         try:
-            done = forked.run(_range_job(pages, staging, env, config, reader), bounds, count,
+            done = forked.run(_range_job(pages, staging, env, config, reader, made), bounds,
+                              count,
                               alone=min(heavy, 1), tasks_per_worker=TASKS_PER_WORKER)
         finally:
             if not frozen_by_caller:
                 gc.unfreeze()
         if done is not None:
             return _unpacked(done)
-    return _render_range(pages, staging, env, config, reader, 0, len(pages))
+    return _render_range(pages, staging, env, config, reader, made, 0, len(pages))
 
 
 def _prepare_here(pages: list[Page], events: Sequence, env, config) -> None:
@@ -158,14 +161,16 @@ def _export_ranges(exports: int) -> list[tuple[int, int]]:
 
 
 def _range_job(pages: list[Page], staging: Path, env, config,
-               reader: Callable[[], Reader] | None) -> Callable[[int, int], bytes]:
+               reader: Callable[[], Reader] | None,
+               made: frozenset[str] = frozenset()) -> Callable[[int, int], bytes]:
     """A worker's job: render a range of `pages`, its readings sent back marshalled. The
     worker exits after its range (TASKS_PER_WORKER), so the export pieces it made are
     never asked for again: they are not kept (only those exports share)."""
 
     def job(start: int, stop: int) -> bytes:
         export_module.PIECES.keeps_pieces = False
-        return marshal.dumps(_render_range(pages, staging, env, config, reader, start, stop))
+        return marshal.dumps(_render_range(pages, staging, env, config, reader, made, start,
+                                           stop))
 
     return job
 
@@ -176,14 +181,14 @@ def _unpacked(batches: list[bytes]) -> list[object]:
 
 
 def _render_range(pages, staging: Path, env, config, reader: Callable[[], Reader] | None,
-                  start: int, stop: int) -> list[object]:
+                  existing: frozenset[str], start: int, stop: int) -> list[object]:
     base = str(staging) + "/"
     made: set[str] = set()
     reading = reader() if reader is not None else None
     for page in pages[start:stop]:
         path = base + page.url
         folder = path.rpartition("/")[0]
-        if folder not in made:
+        if folder not in made and folder not in existing:
             try:
                 os.mkdir(folder)  # one call where os.makedirs first asks for the parent
             except FileNotFoundError:
