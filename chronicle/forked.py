@@ -70,11 +70,13 @@ def guided_ranges(weights: Sequence[float], processes: int, start: int = 0,
 
 
 def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],
-        processes: int, *, alone: int = 0,
-        tasks_per_worker: int | None = None) -> list[Result] | None:
+        processes: int, *, alone: int = 0, tasks_per_worker: int | None = None,
+        received: Callable[[Result], object] | None = None) -> list | None:
     """`job(start, stop)` for each range, on `processes` forked workers, the results in the
     order of `bounds`; None when no process could be forked (the caller then runs the job
-    itself: one core is slower, not wrong).
+    itself: one core is slower, not wrong). With `received`, each result is what it makes
+    of the worker's, made here as each arrives, while the workers go on (not all at the
+    end, when the cores would have nothing else to do).
 
     The first `alone` ranges are each heavy enough to be most of a worker's memory: no two
     of them run at once (the other ranges run beside them). With `tasks_per_worker`, a
@@ -85,7 +87,7 @@ def run(job: Callable[[int, int], Result], bounds: list[tuple[int, int]],
     if pool is None:
         return None
     with pool:
-        return _dispatch(pool, bounds, processes, alone)
+        return _dispatch(pool, bounds, processes, alone, received)
 
 
 class Started:
@@ -130,7 +132,8 @@ def _pool(job: Callable, processes: int, tasks_per_worker: int | None):
         return None
 
 
-def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int) -> list:
+def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int,
+              received: Callable[[object], object] | None = None) -> list:
     """Hand out one range per free worker (so the pool's queue never holds a heavy range
     that a second worker could take while another heavy one runs)."""
     results: list = [None] * len(bounds)
@@ -154,7 +157,7 @@ def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int) -
         if error is not None:
             raise error
         running.remove(index)
-        results[index] = result
+        results[index] = result if received is None else received(result)
     return results
 
 

@@ -22,6 +22,28 @@ def test_results_come_back_in_the_order_of_the_ranges():
     assert done == [list(range(start, stop)) for start, stop in BOUNDS]
 
 
+def test_each_result_is_received_here_as_it_arrives_before_the_last_range_ends(tmp_path):
+    """`received` runs in the caller, on each result in turn, while later ranges are still
+    running: the last range waits for the first result to be received, and sees it was."""
+    flag = tmp_path / "first received"
+
+    def job(start: int, stop: int) -> tuple[int, int, bool]:
+        if start == BOUNDS[-1][0]:
+            deadline = time.monotonic() + 10
+            while not flag.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return os.getpid(), start, flag.exists()
+
+    def received(result: tuple[int, int, bool]) -> tuple[int, bool]:
+        worker, start, first_received = result
+        if start == 0:
+            flag.touch()
+        return start, worker != os.getpid() and (start != BOUNDS[-1][0] or first_received)
+
+    done = forked.run(job, BOUNDS, 2, received=received)
+    assert done == [(start, True) for start, _ in BOUNDS]
+
+
 def test_a_failing_range_fails_the_run():
     def job(start: int, stop: int) -> int:
         if start == 15:

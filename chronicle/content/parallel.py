@@ -24,11 +24,14 @@ def read_many(root: str, files: Sequence[tuple[str, str, str]]
     and the pickles they came in from forked workers (None when read here)."""
     count = workers()
     if forked.worth_forking(len(files), PARALLEL_MIN_FILES, count):
-        # batches that shrink as the files run out, so the cores end together
-        payloads = forked.run(lambda start, stop: dumps(_read_range(root, files, start, stop)),
-                              forked.guided_ranges([1] * len(files), count, finest=16), count)
-        if payloads is not None:
-            return [read for payload in payloads for read in loads(payload)], payloads
+        # batches that shrink as the files run out, so the cores end together; each one
+        # unpickled as it comes, while the others are read
+        batches = forked.run(lambda start, stop: dumps(_read_range(root, files, start, stop)),
+                             forked.guided_ranges([1] * len(files), count, finest=16), count,
+                             received=lambda payload: (payload, loads(payload)))
+        if batches is not None:
+            return ([read for _, reads in batches for read in reads],
+                    [payload for payload, _ in batches])
     return _read_range(root, files, 0, len(files)), None
 
 
