@@ -120,8 +120,7 @@ def render_all(pages: list[Page], staging: Path, env, config,
         gc.freeze()
         try:
             done = forked.run(_range_job(pages, staging, env, config, reader, made), bounds,
-                              count,
-                              alone=min(heavy, 1), tasks_per_worker=TASKS_PER_WORKER)
+                              count, alone=min(heavy, 1), tasks_per_worker=TASKS_PER_WORKER)
         finally:
             if not frozen_by_caller:
                 gc.unfreeze()
