@@ -417,8 +417,10 @@ class _EarlyStart:
                                          ("actors", chronology.actors),
                                          ("places", chronology.places))
                    for entry in entries]
+        # (its worker, which copies nothing, waits until asked; one that exited would be
+        # replaced by a fresh fork of this process)
         making = forked.start(lambda start, stop: write.make_folders(folders[start:stop]),
-                              [(0, len(folders))], tasks_per_worker=1)
+                              [(0, len(folders))])
         return cls(staging, folders, making)
 
     def start_exports(self, linked: Linked, env, config, search: bool) -> None:
