@@ -411,16 +411,20 @@ class _EarlyStart:
     @classmethod
     def begin(cls, out: Path, chronology: Chronology) -> _EarlyStart:
         staging = write.staging_dir(out)
-        base = f"{staging}/"
-        folders = [write.page_folder(base, entity_url(kind, entry.id))
-                   for kind, entries in (("events", chronology.events),
-                                         ("actors", chronology.actors),
-                                         ("places", chronology.places))
-                   for entry in entries]
-        # (its worker, which copies nothing, waits until asked; one that exited would be
-        # replaced by a fresh fork of this process)
-        making = forked.start(lambda start, stop: write.make_folders(folders[start:stop]),
-                              [(0, len(folders))])
+        try:
+            base = f"{staging}/"
+            folders = [write.page_folder(base, entity_url(kind, entry.id))
+                       for kind, entries in (("events", chronology.events),
+                                             ("actors", chronology.actors),
+                                             ("places", chronology.places))
+                       for entry in entries]
+            # (its worker, which copies nothing, waits until asked; one that exited would
+            # be replaced by a fresh fork of this process)
+            making = forked.start(lambda start, stop: write.make_folders(folders[start:stop]),
+                                  [(0, len(folders))])
+        except BaseException:
+            write.discard(staging)
+            raise
         return cls(staging, folders, making)
 
     def start_exports(self, linked: Linked, env, config, search: bool) -> None:
@@ -435,14 +439,15 @@ class _EarlyStart:
             return frozenset()
         try:
             self.making.results()
+            made = True
         except OSError:
-            return frozenset()
+            made = False
         base = f"{self.staging}/"
         wanted = {write.page_folder(base, page.url) for page in pages}
         for unused in set(self.folders) - wanted:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # (not made, when making them failed)
                 os.rmdir(unused)
-        return frozenset(wanted.intersection(self.folders))
+        return frozenset(wanted.intersection(self.folders)) if made else frozenset()
 
     def abandon(self) -> None:
         if self.making is not None:

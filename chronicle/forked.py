@@ -135,13 +135,15 @@ def _pool(job: Callable, processes: int, tasks_per_worker: int | None):
 def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int,
               received: Callable[[object], object] | None = None) -> list:
     """Hand out one range per free worker (so the pool's queue never holds a heavy range
-    that a second worker could take while another heavy one runs)."""
+    that a second worker could take while another heavy one runs); a worker that is done
+    gets its next range before its result is `received`."""
     results: list = [None] * len(bounds)
     finished: queue.SimpleQueue = queue.SimpleQueue()
     heavy = deque(range(min(alone, len(bounds))))
     light = deque(range(len(heavy), len(bounds)))
     running: set[int] = set()
-    while heavy or light or running:
+
+    def hand_out() -> None:
         while len(running) < processes and (heavy or light):
             if heavy and not any(index < alone for index in running):
                 index = heavy.popleft()
@@ -153,11 +155,17 @@ def _dispatch(pool, bounds: list[tuple[int, int]], processes: int, alone: int,
             pool.apply_async(_run, (bounds[index],),
                              callback=partial(_report, finished, index, None),
                              error_callback=partial(_report, finished, index))
+
+    while heavy or light or running:
+        hand_out()
         index, error, result = finished.get()
         if error is not None:
             raise error
         running.remove(index)
-        results[index] = result if received is None else received(result)
+        if received is not None:
+            hand_out()
+            result = received(result)
+        results[index] = result
     return results
 
 

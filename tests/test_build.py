@@ -158,27 +158,32 @@ def test_a_parallel_build_makes_the_exports_in_one_worker_sharing_the_summary_te
             path.write_text(path.read_text() + "tags: [edited]\n")
         monkeypatch.setattr(build_module, "IN_PLACE_MIN", 0)
         monkeypatch.setattr(build_module, "IN_PLACE_MAX_SHARE", 0)
+        monkeypatch.setattr(exports, "PIECES", EventPieces())  # none from that build
     monkeypatch.setattr(batch, "PARALLEL_MIN_PAGES", 1)
     log = tmp_path / "made.log"
 
     def logging(name, real):
         def logged(*args):
             with open(log, "a") as made:
-                if name == "timeline":  # the last export: what the memo holds by then
-                    kinds = {k for e in exports.PIECES._by_id.values() for k in e.pieces}
-                    made.write(f"held {','.join(sorted(kinds)) or '-'}\n")
-                else:
+                if name == "text":
                     made.write(f"text {args[0].id}\n")
+                else:  # an export starts: what the memo holds by then
+                    kinds = {k for e in exports.PIECES._by_id.values() for k in e.pieces}
+                    made.write(f"{name} holds {','.join(sorted(kinds)) or '-'}\n")
             return real(*args)
         return logged
 
     monkeypatch.setattr(exports, "_summary_text", logging("text", exports._summary_text))
-    monkeypatch.setattr(exports, "timeline_json", logging("timeline", exports.timeline_json))
+    for name in ("events_json", "events_csv", "events_geojson", "timeline_json"):
+        monkeypatch.setattr(exports, name, logging(name, getattr(exports, name)))
     build(root, out, search=False)
     events = sorted(path.stem for path in (root / "content" / "events").glob("*.yaml"))
     lines = log.read_text().splitlines()
     assert sorted(line[5:] for line in lines if line.startswith("text ")) == events
-    assert [line for line in lines if line.startswith("held")] == ["held text"]
+    # the largest first, before the shared text is held; no export's pieces kept after it
+    assert [line for line in lines if " holds " in line] == [
+        "events_json holds -", "events_csv holds -", "events_geojson holds text",
+        "timeline_json holds text"]
     assert exports.PIECES.keeps_pieces  # this process (a watching one) keeps its memo
 
 

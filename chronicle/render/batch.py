@@ -19,7 +19,7 @@ from typing import Protocol
 
 from chronicle import forked
 from chronicle.content.load import collector_paused
-from chronicle.pages import Page
+from chronicle.pages import Page, export_rank
 from chronicle.render import ThemeError, render_page
 from chronicle.render import exports as export_module
 from chronicle.render.templates import make_rows
@@ -82,6 +82,7 @@ def start_exports(exports: list[Page], staging: Path, env, config,
     in one range (see `_export_ranges`), while the caller goes on; `render_all(...,
     early=)` then renders the rest and joins them. None when no process could be forked:
     render_all then renders them too."""
+    exports = sorted(exports, key=_render_order)
     started = forked.start(_range_job(exports, staging, env, config, reader),
                            _export_ranges(len(exports)), tasks_per_worker=TASKS_PER_WORKER)
     return EarlyExports({p.url for p in exports}, started) if started is not None else None
@@ -102,8 +103,7 @@ def render_all(pages: list[Page], staging: Path, env, config,
         pages = [p for p in pages if p.url not in early.urls]
         rest = render_all(pages, staging, env, config, reader, events=events, made=made)
         return early.readings() + rest
-    # the exports first, in the order given (see pages.export_pages), then pages by URL
-    pages = sorted(pages, key=lambda p: ("", "") if p.kind == "data" else ("~", p.url))
+    pages = sorted(pages, key=_render_order)
     count = forked.workers()
     if forks(len(pages)):
         # the exports, each as heavy as hundreds of pages, run in a worker of their own
@@ -148,13 +148,20 @@ def _prepare_here(pages: list[Page], events: Sequence, env, config) -> None:
         make_rows(env, config, events)
 
 
+def _render_order(page: Page) -> tuple[int, int, str]:
+    """The exports first, in pages.EXPORT_ORDER, then the pages by URL."""
+    if page.kind == "data":
+        return 0, export_rank(page.url), page.url
+    return 1, 0, page.url
+
+
 def _export_ranges(exports: int) -> list[tuple[int, int]]:
     """The exports (the first `exports` pages) as one range: each lists every event, and
     in one worker they share what they have in common (the summaries' plain text, the
     inherited events that reading copies page by page, the entries of the piece memo),
     which a worker per export made four times over: 11 of a 50,000-event build's 56
     CPU-seconds, against 6 in one worker. The worker keeps no export's pieces past its
-    file (see `_range_job`) and renders the largest first (see pages.export_pages), so
+    file (see `_range_job`) and renders the largest first (pages.EXPORT_ORDER), so
     its peak memory is that export's, as with a worker each."""
     return [(0, exports)] if exports else []
 
