@@ -27,7 +27,6 @@ from chronicle import forked, write
 from chronicle.content.load import collector_paused
 from chronicle.content.store import ContentStore
 from chronicle.diagnostics import ContentError, Diagnostic, error
-from chronicle.forked import Started
 from chronicle.link import Linked, link
 from chronicle.model import Chronology, Event
 from chronicle.pages import Fingerprints, Page, export_pages, plan, static_pages
@@ -405,7 +404,7 @@ class _EarlyStart:
 
     staging: Path
     folders: list[str]
-    making: Started | None
+    making: forked.Started | None
     exports: EarlyExports | None = None
 
     @classmethod

@@ -479,12 +479,14 @@ def _feeds_and_exports(linked: Linked, names: _Names) -> list[Page]:
             *export_pages(linked)]
 
 
-#: The order a worker renders the exports in, one after the other: events.json, the
-#: largest, first, before the plain text of the summaries that the CSV and the timeline
-#: share is held beside it (at 50,000 events the worker's peak is then 395 MB, against
-#: 448 MB with the CSV first).
-EXPORT_ORDER = ("data/events.json", "data/events.csv", "data/events.geojson",
-                "data/timeline.json")
+#: The exports: their URLs and the functions of `render.exports` that make them, in the
+#: order a worker renders them one after the other: events.json, the largest, first,
+#: before the plain text of the summaries that the CSV and the timeline share is held
+#: beside it (at 50,000 events the worker's peak is then 395 MB, against 448 MB with the
+#: CSV first).
+EXPORTS = (("data/events.json", "events_json"), ("data/events.csv", "events_csv"),
+           ("data/events.geojson", "events_geojson"), ("data/timeline.json", "timeline_json"))
+EXPORT_ORDER = tuple(url for url, _ in EXPORTS)
 
 
 def export_rank(url: str) -> int:
@@ -496,14 +498,8 @@ def export_pages(linked: Linked) -> list[Page]:
     """The data exports, in EXPORT_ORDER: made of the linked chronology alone, so a build
     can start them before it plans the other pages."""
     everything = ("events", "actors", "places")
-    return [
-        Page("data/events.json", "data", None, partial(exports.events_json, linked), everything),
-        Page("data/events.csv", "data", None, partial(exports.events_csv, linked), everything),
-        Page("data/events.geojson", "data", None, partial(exports.events_geojson, linked),
-             everything),
-        Page("data/timeline.json", "data", None, partial(exports.timeline_json, linked),
-             everything),
-    ]
+    return [Page(url, "data", None, partial(getattr(exports, name), linked), everything)
+            for url, name in EXPORTS]
 
 
 def _updated(events: list[Event]) -> str:

@@ -72,14 +72,21 @@ def page_folder(staging: str, url: str) -> str:
     return (staging + url).rpartition("/")[0]
 
 
+def make_folder(folder: str) -> None:
+    """Make a folder, and its parents when missing; one that exists is fine. One call when
+    the parent exists, where os.makedirs first asks for every parent: this runs for every
+    page's folder."""
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:
+        pass
+
+
 def make_folders(folders: Sequence[str]) -> None:
-    """Make each folder, whose parent exists or is made before it: one call each, where
-    os.makedirs asks for every parent first."""
     for folder in folders:
-        try:
-            os.mkdir(folder)
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
+        make_folder(folder)
 
 
 def _remove_leftovers(out: Path) -> None:

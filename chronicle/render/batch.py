@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -23,7 +22,7 @@ from chronicle.pages import Page, export_rank
 from chronicle.render import ThemeError, render_page
 from chronicle.render import exports as export_module
 from chronicle.render.templates import make_rows
-from chronicle.write import write_bytes
+from chronicle.write import make_folder, write_bytes
 
 PARALLEL_MIN_PAGES = 1500  # below this, starting workers costs more than it saves
 #: Each range in a fresh fork. A worker that lived on kept a private copy of every page of
@@ -91,17 +90,18 @@ def start_exports(exports: list[Page], staging: Path, env, config,
 def render_all(pages: list[Page], staging: Path, env, config,
                reader: Callable[[], Reader] | None = None,
                early: EarlyExports | None = None, events: Sequence = (),
-               made: frozenset[str] = frozenset()) -> list[object]:
+               existing: frozenset[str] = frozenset()) -> list[object]:
     """Render and write `pages` under `staging`. With `reader`, also hand each rendered
     page to a reader, one per batch, where the page was rendered (on the worker), and
     return what the readers made of their batches, in URL order (the exports, which are
     not pages to read, come first, together). Pages that `early` has in hand already
     are left to it, and its readings joined in their place. `events`, those the pages
-    list, have their rows made before workers fork (see `_prepare_here`); `made`, the
-    folders under `staging` that exist already (see write.page_folder)."""
+    list, have their rows made before workers fork (see `_prepare_here`); `existing`,
+    the folders under `staging` made already (see write.page_folder)."""
     if early is not None:
         pages = [p for p in pages if p.url not in early.urls]
-        rest = render_all(pages, staging, env, config, reader, events=events, made=made)
+        rest = render_all(pages, staging, env, config, reader, events=events,
+                          existing=existing)
         return early.readings() + rest
     pages = sorted(pages, key=_render_order)
     count = forked.workers()
@@ -119,14 +119,14 @@ def render_all(pages: list[Page], staging: Path, env, config,
         _prepare_here(pages, events, env, config)
         gc.freeze()
         try:
-            done = forked.run(_range_job(pages, staging, env, config, reader, made), bounds,
+            done = forked.run(_range_job(pages, staging, env, config, reader, existing), bounds,
                               count, alone=min(heavy, 1), tasks_per_worker=TASKS_PER_WORKER)
         finally:
             if not frozen_by_caller:
                 gc.unfreeze()
         if done is not None:
             return _unpacked(done)
-    return _render_range(pages, staging, env, config, reader, made, 0, len(pages))
+    return _render_range(pages, staging, env, config, reader, existing, 0, len(pages))
 
 
 def _prepare_here(pages: list[Page], events: Sequence, env, config) -> None:
@@ -168,15 +168,15 @@ def _export_ranges(exports: int) -> list[tuple[int, int]]:
 
 def _range_job(pages: list[Page], staging: Path, env, config,
                reader: Callable[[], Reader] | None,
-               made: frozenset[str] = frozenset()) -> Callable[[int, int], bytes]:
+               existing: frozenset[str] = frozenset()) -> Callable[[int, int], bytes]:
     """A worker's job: render a range of `pages`, its readings sent back marshalled. The
     worker exits after its range (TASKS_PER_WORKER), so the export pieces it made are
     never asked for again: they are not kept (only those exports share)."""
 
     def job(start: int, stop: int) -> bytes:
         export_module.PIECES.keeps_pieces = False
-        return marshal.dumps(_render_range(pages, staging, env, config, reader, made, start,
-                                           stop))
+        return marshal.dumps(_render_range(pages, staging, env, config, reader, existing,
+                                           start, stop))
 
     return job
 
@@ -195,12 +195,7 @@ def _render_range(pages, staging: Path, env, config, reader: Callable[[], Reader
         path = base + page.url
         folder = path.rpartition("/")[0]
         if folder not in made and folder not in existing:
-            try:
-                os.mkdir(folder)  # one call where os.makedirs first asks for the parent
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
-            except FileExistsError:
-                pass
+            make_folder(folder)
             made.add(folder)
         data = render_page(env, page, config)
         write_bytes(path, data)

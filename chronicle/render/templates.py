@@ -106,18 +106,18 @@ def _event_row(context, event) -> Markup:
     lists it (year, actor, place and related lists): rows are most of a build's HTML.
     A row is reused only for the very event object it was made from: a long-lived build
     swaps an edited event in as a new object."""
-    depth = context["page_url"].count("/")
-    env = context.environment
-    made_from, row = env.globals["_row_cache"].get((event.id, depth), (None, None))
+    return _row(context.environment, event, context["site"], context["page_url"].count("/"))
+
+
+def _row(env: jinja2.Environment, event, site, depth: int) -> Markup:
+    """The event's row for a page `depth` folders deep: kept while the event is the same
+    object, made (and kept) otherwise."""
+    cache = env.globals["_row_cache"]
+    made_from, row = cache.get((event.id, depth), (None, None))
     if made_from is not event:
-        row = _make_row(env, event, context["site"], depth)
-    return row
-
-
-def _make_row(env: jinja2.Environment, event, site, depth: int) -> Markup:
-    context = {"e": event, "site": site, "page_url": "x/" * depth + "index.html"}
-    row = Markup(render_template(env.get_template(ROW_TEMPLATE), context))
-    env.globals["_row_cache"][(event.id, depth)] = (event, row)
+        context = {"e": event, "site": site, "page_url": "x/" * depth + "index.html"}
+        row = Markup(render_template(env.get_template(ROW_TEMPLATE), context))
+        cache[(event.id, depth)] = (event, row)
     return row
 
 
@@ -132,12 +132,9 @@ def make_rows(env: jinja2.Environment, site, events) -> None:
     10k events), where inherited ones cost nothing to make. A row template that fails (or
     that a theme lacks) is left to the pages that list rows: their render reports it, as a
     serial build does, naming the page."""
-    cache = env.globals["_row_cache"]
     try:
         for event in events:
-            made_from, _ = cache.get((event.id, ENTITY_PAGE_DEPTH), (None, None))
-            if made_from is not event:
-                _make_row(env, event, site, ENTITY_PAGE_DEPTH)
+            _row(env, event, site, ENTITY_PAGE_DEPTH)
     except jinja2.TemplateError:
         return
 
